@@ -1,0 +1,159 @@
+//! The GSM 03.38 default alphabet and its extension table (3GPP TS 23.038 §6.2.1).
+//!
+//! This file owns the character tables and the septet arithmetic every other
+//! part needs: the USSD engine measures pages with [`septet_len`], the codec
+//! encodes and decodes with [`encode_unpacked`] / [`decode_unpacked`].
+
+/// The escape septet that announces a character of the extension table.
+pub const ESCAPE: u8 = 0x1B;
+
+/// The default alphabet, indexed by septet value. `0x1B` is the escape and
+/// never stands for a character of its own.
+pub const BASIC: [char; 128] = [
+    '@', '£', '$', '¥', 'è', 'é', 'ù', 'ì', 'ò', 'Ç', '\n', 'Ø', 'ø', '\r', 'Å', 'å', //
+    'Δ', '_', 'Φ', 'Γ', 'Λ', 'Ω', 'Π', 'Ψ', 'Σ', 'Θ', 'Ξ', '\u{1B}', 'Æ', 'æ', 'ß', 'É', //
+    ' ', '!', '"', '#', '¤', '%', '&', '\'', '(', ')', '*', '+', ',', '-', '.', '/', //
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', ':', ';', '<', '=', '>', '?', //
+    '¡', 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O', //
+    'P', 'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z', 'Ä', 'Ö', 'Ñ', 'Ü', '§', //
+    '¿', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', //
+    'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 'ä', 'ö', 'ñ', 'ü', 'à', //
+];
+
+/// The extension table: (septet after the escape, character).
+pub const EXTENSION: [(u8, char); 10] = [
+    (0x0A, '\u{0C}'),
+    (0x14, '^'),
+    (0x28, '{'),
+    (0x29, '}'),
+    (0x2F, '\\'),
+    (0x3C, '['),
+    (0x3D, '~'),
+    (0x3E, ']'),
+    (0x40, '|'),
+    (0x65, '€'),
+];
+
+/// How a character is written in GSM 7-bit: one septet, or escape + septet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Septets {
+    /// A character of the default alphabet.
+    One(u8),
+    /// A character of the extension table, written as `ESCAPE` then this septet.
+    Escaped(u8),
+}
+
+impl Septets {
+    /// How many septets the character takes on the air.
+    pub fn len(self) -> usize {
+        match self {
+            Septets::One(_) => 1,
+            Septets::Escaped(_) => 2,
+        }
+    }
+
+    /// Never empty; present so the `len` method reads naturally to clippy.
+    pub fn is_empty(self) -> bool {
+        false
+    }
+}
+
+/// The septet(s) for `c`, or `None` when GSM 7-bit cannot represent it.
+pub fn lookup(c: char) -> Option<Septets> {
+    // ASCII letters and digits are the common case; find them without a scan.
+    let ascii_direct = c.is_ascii_alphanumeric() || matches!(c, ' '..='#' | '%'..='?');
+    if ascii_direct {
+        return Some(Septets::One(c as u8));
+    }
+    if let Some(i) = BASIC.iter().position(|&b| b == c) {
+        if i as u8 != ESCAPE {
+            return Some(Septets::One(i as u8));
+        }
+        return None;
+    }
+    EXTENSION
+        .iter()
+        .find(|(_, e)| *e == c)
+        .map(|(s, _)| Septets::Escaped(*s))
+}
+
+/// The number of septets `text` takes in GSM 7-bit, or `None` if any
+/// character needs another alphabet.
+pub fn septet_len(text: &str) -> Option<usize> {
+    text.chars().map(|c| lookup(c).map(Septets::len)).sum()
+}
+
+/// Encodes `text` as unpacked septets (one per octet, SMPP data_coding 0).
+/// Returns `None` when a character is not in the alphabet.
+pub fn encode_unpacked(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        match lookup(c)? {
+            Septets::One(s) => out.push(s),
+            Septets::Escaped(s) => out.extend_from_slice(&[ESCAPE, s]),
+        }
+    }
+    Some(out)
+}
+
+/// Decodes unpacked septets. An escape before an unknown septet decodes as the
+/// default-alphabet character (TS 23.038 says a receiver shall do so); a lone
+/// trailing escape decodes as a space, the spec's fallback for the escape itself.
+pub fn decode_unpacked(septets: &[u8]) -> String {
+    let mut out = String::with_capacity(septets.len());
+    let mut iter = septets.iter().map(|b| b & 0x7F);
+    while let Some(s) = iter.next() {
+        if s != ESCAPE {
+            out.push(BASIC[s as usize]);
+            continue;
+        }
+        match iter.next() {
+            Some(next) => out.push(extension_char(next).unwrap_or(BASIC[next as usize])),
+            None => out.push(' '),
+        }
+    }
+    out
+}
+
+fn extension_char(septet: u8) -> Option<char> {
+    EXTENSION
+        .iter()
+        .find(|(s, _)| *s == septet)
+        .map(|(_, c)| *c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_text_takes_one_septet_per_character() {
+        assert_eq!(septet_len("Hello, world 123"), Some(16));
+    }
+
+    #[test]
+    fn extension_characters_take_two_septets() {
+        assert_eq!(septet_len("{€}"), Some(6));
+    }
+
+    #[test]
+    fn persian_text_is_not_gsm7() {
+        assert_eq!(septet_len("سلام"), None);
+    }
+
+    #[test]
+    fn unpacked_round_trips_every_representable_character() {
+        let all: String = BASIC
+            .iter()
+            .filter(|&&c| c != '\u{1B}')
+            .chain(EXTENSION.iter().map(|(_, c)| c))
+            .collect();
+        let bytes = encode_unpacked(&all).expect("all are representable");
+        assert_eq!(decode_unpacked(&bytes), all);
+    }
+
+    #[test]
+    fn escape_before_an_unknown_septet_falls_back_to_the_basic_character() {
+        assert_eq!(decode_unpacked(&[ESCAPE, b'A']), "A");
+    }
+}
