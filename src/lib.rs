@@ -3,5 +3,11 @@
 //! The library holds everything; the `dargah` binary only parses its command line.
 
 pub mod cli;
+pub mod config;
 pub mod domain;
+pub mod http;
+pub mod registry;
+pub mod shutdown;
 pub mod smpp;
+pub mod startup;
+pub mod telemetry;

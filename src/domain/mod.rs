@@ -3,6 +3,7 @@
 //!
 //! Persian and Arabic-Indic digits are accepted everywhere a citizen types.
 
+pub mod area_code;
 pub mod digits;
 pub mod id_serial;
 pub mod msisdn;
@@ -11,6 +12,7 @@ pub mod service_code;
 pub mod solar;
 pub mod tracking_code;
 
+pub use area_code::AreaCode;
 pub use id_serial::IdSerial;
 pub use msisdn::Msisdn;
 pub use national_id::NationalId;
@@ -43,6 +45,9 @@ pub enum ParseError {
     /// A tracking number that is not 6 to 20 digits.
     #[error("a tracking number has 6 to 20 digits")]
     TrackingCode,
+    /// A telephone area code that is not 0 followed by 2 or 3 digits.
+    #[error("an area code is 0 followed by 2 or 3 digits, like 021")]
+    AreaCode,
     /// A Solar Hijri date that does not exist or is not `yyyy/mm/dd`.
     #[error("not a Solar Hijri date like 1369/03/19")]
     SolarDate,

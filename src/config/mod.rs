@@ -1,0 +1,139 @@
+//! Typed settings: defaults in code → optional TOML file → `DARGAH__SECTION__KEY`
+//! environment variables (figment), checked when the process starts.
+//!
+//! Unknown keys and bad values stop the start with a message naming the key,
+//! because a typo in a carrier's config must not silently fall back to a default.
+
+mod database_url;
+
+pub use database_url::DatabaseUrl;
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+use std::{net::SocketAddr, path::Path, time::Duration};
+
+/// Every setting of the gateway.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The HTTP server: USSD callbacks, APIs, health and metrics.
+    pub http: HttpSettings,
+    /// The shared registration database.
+    pub database: DatabaseSettings,
+    /// Log output.
+    pub log: LogSettings,
+}
+
+/// `[http]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpSettings {
+    /// Address the HTTP server binds (`DARGAH__HTTP__LISTEN`).
+    pub listen: SocketAddr,
+    /// How long in-flight requests may run after the shutdown signal.
+    #[serde(with = "humantime_serde")]
+    pub shutdown_grace: Duration,
+}
+
+/// `[database]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `sqlite://path` or `postgres://…`; the scheme picks the backend (`DARGAH__DATABASE__URL`).
+    pub url: DatabaseUrl,
+    /// Connections in the pool.
+    pub max_connections: u32,
+    /// How long to wait for a connection before a query fails.
+    #[serde(with = "humantime_serde")]
+    pub acquire_timeout: Duration,
+    /// The longest pause between attempts to reach the database at start.
+    #[serde(with = "humantime_serde")]
+    pub max_retry_backoff: Duration,
+}
+
+/// `[log]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSettings {
+    /// `pretty` for a terminal, `json` for log collectors (`DARGAH__LOG__FORMAT`).
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `dargah=debug,sqlx=warn`; `RUST_LOG` overrides it.
+    pub level: String,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        DatabaseSettings {
+            url: DatabaseUrl::default(),
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(2),
+            max_retry_backoff: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        LogSettings {
+            format: LogFormat::Pretty,
+            level: "info".into(),
+        }
+    }
+}
+
+/// A configuration that cannot be used; the message names the key and where it came from.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct ConfigError(String);
+
+impl Settings {
+    /// Defaults, then the TOML file if one is given, then `DARGAH__…` variables.
+    pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
+        if let Some(path) = file
+            && !path.is_file()
+        {
+            return Err(ConfigError(format!(
+                "config file {} not found",
+                path.display()
+            )));
+        }
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(path) = file {
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        Self::extract(figment.merge(Env::prefixed("DARGAH__").split("__")))
+    }
+
+    /// Extracts settings from any figment (tests layer their own values this way).
+    pub fn extract(figment: Figment) -> Result<Settings, ConfigError> {
+        figment.extract().map_err(|e| {
+            let all: Vec<String> = e.into_iter().map(|e| e.to_string()).collect();
+            ConfigError(all.join("; "))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

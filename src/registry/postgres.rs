@@ -1,0 +1,43 @@
+//! Production: PostgreSQL, the database shared with the web side.
+
+use super::rows::*;
+use super::sql::*;
+use super::{Backend, Registry, RegistryError, Result, audit, identity, model::*, ranking};
+use crate::config::DatabaseSettings;
+use crate::domain::{AreaCode, IdSerial, Msisdn, NationalId};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{PgConnection, Postgres, Transaction};
+use std::str::FromStr;
+
+/// The registry on a PostgreSQL database.
+pub struct PgRegistry {
+    pool: PgPool,
+}
+
+impl PgRegistry {
+    const BACKEND: Backend = Backend::Postgres;
+    const MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+    /// A pool that connects on first use.
+    pub fn connect_lazy(url: &str, settings: &DatabaseSettings) -> Result<Self> {
+        let options = PgConnectOptions::from_str(url)?.application_name("dargah");
+        let pool = PgPoolOptions::new()
+            .max_connections(settings.max_connections)
+            .acquire_timeout(settings.acquire_timeout)
+            .connect_lazy_with(options);
+        Ok(PgRegistry { pool })
+    }
+
+    /// READ COMMITTED is enough: every write transaction takes its row locks
+    /// with UPDATE before it reads, and conditional UPDATEs re-check their
+    /// predicate after waiting on a lock.
+    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
+sql_reads!(PgRegistry);
+sql_writes!(PgRegistry, Postgres, PgConnection);
+sql_admin!(PgRegistry, Postgres);
+impl_registry!(PgRegistry);

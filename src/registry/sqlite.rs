@@ -1,0 +1,58 @@
+//! The embedded default: SQLite in WAL mode, one file, created if missing.
+
+use super::rows::*;
+use super::sql::*;
+use super::{Backend, Registry, RegistryError, Result, audit, identity, model::*, ranking};
+use crate::config::DatabaseSettings;
+use crate::domain::{AreaCode, IdSerial, Msisdn, NationalId};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The registry on a SQLite file.
+pub struct SqliteRegistry {
+    pool: SqlitePool,
+}
+
+impl SqliteRegistry {
+    const BACKEND: Backend = Backend::Sqlite;
+    const MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+    /// A pool that opens the file on first use. The parent folder is created
+    /// here so that `sqlite://data/dargah.db` works on a fresh clone.
+    pub fn connect_lazy(url: &str, settings: &DatabaseSettings) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        if let Some(dir) = options.get_filename().parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| RegistryError::Database(sqlx::Error::Io(e)))?;
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(settings.max_connections)
+            .acquire_timeout(settings.acquire_timeout)
+            .connect_lazy_with(options);
+        Ok(SqliteRegistry { pool })
+    }
+
+    /// SQLite allows one writer: `BEGIN IMMEDIATE` takes the write lock up
+    /// front, so a transaction never fails halfway on a lock upgrade; waiting
+    /// writers queue on the busy timeout instead.
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+sql_reads!(SqliteRegistry);
+sql_writes!(SqliteRegistry, Sqlite, SqliteConnection);
+sql_admin!(SqliteRegistry, Sqlite);
+impl_registry!(SqliteRegistry);

@@ -1,0 +1,104 @@
+//! Building the application from settings and a listener it is given, and
+//! running it until the shutdown signal (zero-to-production's `Application`).
+//!
+//! Tests bind port 0 and hand the listener in, so they run in parallel.
+
+mod database;
+
+pub use database::DatabaseStatus;
+
+use crate::config::Settings;
+use crate::http::{self, AppState};
+use crate::registry::{self, SharedRegistry};
+use crate::shutdown::Shutdown;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+/// A built gateway, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    settings: Settings,
+    state: AppState,
+    shutdown: Shutdown,
+}
+
+/// Why the application could not be built or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartupError {
+    /// The registry could not be configured (a malformed URL, an unwritable folder).
+    #[error(transparent)]
+    Registry(#[from] registry::RegistryError),
+    /// The listener failed.
+    #[error("http server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Application {
+    /// Builds everything; starts connecting to the database in the background.
+    pub async fn build(settings: Settings, listener: TcpListener) -> Result<Self, StartupError> {
+        let shutdown = Shutdown::new();
+        let registry = registry::connect_lazy(&settings.database)?;
+        let status = DatabaseStatus::default();
+        shutdown.spawn(database::migrate_with_retry(
+            registry.clone(),
+            status.clone(),
+            settings.database.max_retry_backoff,
+            shutdown.clone(),
+        ));
+        let state = AppState::new(registry, status);
+        Ok(Application {
+            listener,
+            settings,
+            state,
+            shutdown,
+        })
+    }
+
+    /// The address the HTTP server listens on (the real port when bound to 0).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The registry handle, for tests and in-process tools.
+    pub fn registry(&self) -> SharedRegistry {
+        self.state.registry.clone()
+    }
+
+    /// The shutdown handle: trigger it to stop the application.
+    pub fn shutdown_handle(&self) -> Shutdown {
+        self.shutdown.clone()
+    }
+
+    /// Serves until the shutdown handle is triggered, then drains: in-flight
+    /// requests finish (up to `http.shutdown_grace`), background tasks stop,
+    /// and the database pool closes.
+    pub async fn run(self) -> Result<(), StartupError> {
+        let Application {
+            listener,
+            settings,
+            state,
+            shutdown,
+        } = self;
+        let grace = settings.http.shutdown_grace;
+        let registry = state.registry.clone();
+        tracing::info!(addr = %listener.local_addr()?, database = %settings.database.url, "dargah listening");
+        let server = axum::serve(listener, http::router(state))
+            .with_graceful_shutdown(shutdown.cancelled_owned());
+        let server = shutdown.spawn(server.into_future());
+        shutdown.cancelled().await;
+        if !shutdown.drain(grace).await {
+            tracing::warn!(
+                ?grace,
+                "some tasks did not finish within the shutdown grace period"
+            );
+        }
+        registry.close().await;
+        match server.is_finished() {
+            true => server.await.map_err(std::io::Error::other)??,
+            false => server.abort(),
+        }
+        tracing::info!("shutdown complete");
+        Ok(())
+    }
+}
