@@ -1,0 +1,9 @@
+//! Integration tests: one binary, one module per area (zero-to-production's `tests/api`).
+
+mod fixtures;
+mod helpers;
+
+mod cli;
+mod health;
+mod registry_story;
+mod shutdown;

@@ -1,0 +1,6 @@
+//! The registry's story, told once and run on SQLite and on PostgreSQL.
+
+mod changes;
+mod lookups;
+mod offices;
+mod race;
