@@ -1,5 +1,8 @@
 //! Loading settings from defaults, a file and the environment.
 
+// figment's Jail closures must return its own (large) error type.
+#![allow(clippy::result_large_err)]
+
 use super::*;
 use figment::Jail;
 

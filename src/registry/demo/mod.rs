@@ -151,7 +151,7 @@ fn demo_office(
         ),
         facilities: Facilities {
             home_enrollment: i == 0,
-            step_free_access: i % 2 == 0,
+            step_free_access: i.is_multiple_of(2),
             iris_exception: i == 0 || i == 3,
             fingerprint_exception: i == 0 || i == 3,
         },

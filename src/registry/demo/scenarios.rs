@@ -266,7 +266,7 @@ fn spec(
 }
 
 fn citizen(i: usize, label: &str, today: NaiveDate) -> Citizen {
-    let female = i % 2 == 0;
+    let female = i.is_multiple_of(2);
     let first = if female {
         FEMALE[i % FEMALE.len()]
     } else {
