@@ -5,6 +5,7 @@
 //! because a typo in a carrier's config must not silently fall back to a default.
 
 mod database_url;
+mod example;
 
 pub use database_url::DatabaseUrl;
 
