@@ -115,7 +115,7 @@ where
     F: FnOnce(registry::SharedRegistry) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<()>>,
 {
-    let registry = registry::connect_lazy(&settings.database)?;
+    let registry = registry::connect_lazy(&settings.database)?.registry;
     registry
         .migrate()
         .await

@@ -9,5 +9,6 @@ pub mod http;
 pub mod registry;
 pub mod shutdown;
 pub mod smpp;
+pub mod sms;
 pub mod startup;
 pub mod telemetry;

@@ -3,7 +3,10 @@
 #[cfg(test)]
 mod tests {
     use crate::config::Settings;
-    use figment::{Figment, providers::{Format, Toml}};
+    use figment::{
+        Figment,
+        providers::{Format, Toml},
+    };
 
     #[test]
     fn the_example_file_loads_and_matches_the_defaults() {

@@ -26,6 +26,24 @@ pub struct Settings {
     pub database: DatabaseSettings,
     /// Log output.
     pub log: LogSettings,
+    /// Outgoing SMS.
+    pub sms: SmsSettings,
+    /// Clients of the HTTP SMS API.
+    pub api: crate::sms::api::ApiSettings,
+}
+
+/// `[sms]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmsSettings {
+    /// The most parts one message may be split into; longer texts are refused with 400.
+    pub max_parts: usize,
+}
+
+impl Default for SmsSettings {
+    fn default() -> Self {
+        SmsSettings { max_parts: 6 }
+    }
 }
 
 /// `[http]`

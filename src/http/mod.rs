@@ -1,10 +1,12 @@
-//! The HTTP surface: health, readiness and metrics now; USSD callbacks and the
-//! SMS API mount here as they arrive.
+//! The HTTP surface: health, readiness, metrics and the SMS API; USSD
+//! callbacks mount here too.
 
 mod health;
 mod observe;
 
-use crate::registry::SharedRegistry;
+use crate::registry::{Database, SharedRegistry};
+use crate::sms::api::ApiState;
+use crate::sms::outbox::SharedOutbox;
 use crate::startup::DatabaseStatus;
 use axum::{Router, routing::get};
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -14,29 +16,37 @@ use metrics_exporter_prometheus::PrometheusHandle;
 pub struct AppState {
     /// The registration database.
     pub registry: SharedRegistry,
+    /// The SMS outbox (same database).
+    pub outbox: SharedOutbox,
     /// Whether the database has been reached and migrated.
     pub database: DatabaseStatus,
     /// Renders `/metrics`.
     pub metrics: PrometheusHandle,
+    /// The SMS API's own state.
+    pub api: ApiState,
 }
 
 impl AppState {
     /// Bundles the shared handles.
-    pub fn new(registry: SharedRegistry, database: DatabaseStatus) -> Self {
+    pub fn new(db: Database, database: DatabaseStatus, api: ApiState) -> Self {
         AppState {
-            registry,
+            registry: db.registry,
+            outbox: db.outbox,
             database,
             metrics: crate::telemetry::metrics(),
+            api,
         }
     }
 }
 
 /// Every route of the gateway.
 pub fn router(state: AppState) -> Router {
+    let api = crate::sms::api::router(state.api.clone());
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
-        .layer(axum::middleware::from_fn(observe::observe))
         .with_state(state)
+        .merge(api)
+        .layer(axum::middleware::from_fn(observe::observe))
 }

@@ -17,6 +17,7 @@ mod sqlite;
 
 use crate::config::{DatabaseSettings, DatabaseUrl};
 use crate::domain::{AreaCode, IdSerial, Msisdn, NationalId};
+use crate::sms::outbox::{Outbox, SharedOutbox};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use model::*;
@@ -146,12 +147,33 @@ pub trait Registry: Send + Sync + 'static {
 /// A cheap, cloneable handle to the configured registry.
 pub type SharedRegistry = Arc<dyn Registry>;
 
-/// Builds the registry for the configured URL. No connection is made yet:
-/// the pool connects on first use, so a database that is down at start does
-/// not stop the gateway (see `startup`, which retries migrations).
-pub fn connect_lazy(settings: &DatabaseSettings) -> Result<SharedRegistry> {
+/// The shared database, seen as the registration registry and as the SMS
+/// outbox: two views over one connection pool.
+#[derive(Clone)]
+pub struct Database {
+    /// Registration data.
+    pub registry: SharedRegistry,
+    /// Outgoing SMS.
+    pub outbox: SharedOutbox,
+}
+
+/// Builds the database handles for the configured URL. No connection is made
+/// yet: the pool connects on first use, so a database that is down at start
+/// does not stop the gateway (see `startup`, which retries migrations).
+pub fn connect_lazy(settings: &DatabaseSettings) -> Result<Database> {
     Ok(match &settings.url {
-        DatabaseUrl::Sqlite(url) => Arc::new(sqlite::SqliteRegistry::connect_lazy(url, settings)?),
-        DatabaseUrl::Postgres(url) => Arc::new(postgres::PgRegistry::connect_lazy(url, settings)?),
+        DatabaseUrl::Sqlite(url) => both(Arc::new(sqlite::SqliteBackend::connect_lazy(
+            url, settings,
+        )?)),
+        DatabaseUrl::Postgres(url) => {
+            both(Arc::new(postgres::PgBackend::connect_lazy(url, settings)?))
+        }
     })
+}
+
+fn both<B: Registry + Outbox>(backend: Arc<B>) -> Database {
+    Database {
+        registry: backend.clone(),
+        outbox: backend,
+    }
 }

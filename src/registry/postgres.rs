@@ -11,11 +11,11 @@ use sqlx::{PgConnection, Postgres, Transaction};
 use std::str::FromStr;
 
 /// The registry on a PostgreSQL database.
-pub struct PgRegistry {
+pub struct PgBackend {
     pool: PgPool,
 }
 
-impl PgRegistry {
+impl PgBackend {
     const BACKEND: Backend = Backend::Postgres;
     const MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -26,7 +26,7 @@ impl PgRegistry {
             .max_connections(settings.max_connections)
             .acquire_timeout(settings.acquire_timeout)
             .connect_lazy_with(options);
-        Ok(PgRegistry { pool })
+        Ok(PgBackend { pool })
     }
 
     /// READ COMMITTED is enough: every write transaction takes its row locks
@@ -37,7 +37,8 @@ impl PgRegistry {
     }
 }
 
-sql_reads!(PgRegistry);
-sql_writes!(PgRegistry, Postgres, PgConnection);
-sql_admin!(PgRegistry, Postgres);
-impl_registry!(PgRegistry);
+sql_reads!(PgBackend);
+sql_writes!(PgBackend, Postgres, PgConnection);
+sql_admin!(PgBackend, Postgres);
+impl_registry!(PgBackend);
+crate::sms::outbox::sql::sql_outbox!(PgBackend, PgConnection);

@@ -14,11 +14,11 @@ use std::str::FromStr;
 use std::time::Duration;
 
 /// The registry on a SQLite file.
-pub struct SqliteRegistry {
+pub struct SqliteBackend {
     pool: SqlitePool,
 }
 
-impl SqliteRegistry {
+impl SqliteBackend {
     const BACKEND: Backend = Backend::Sqlite;
     const MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -41,7 +41,7 @@ impl SqliteRegistry {
             .max_connections(settings.max_connections)
             .acquire_timeout(settings.acquire_timeout)
             .connect_lazy_with(options);
-        Ok(SqliteRegistry { pool })
+        Ok(SqliteBackend { pool })
     }
 
     /// SQLite allows one writer: `BEGIN IMMEDIATE` takes the write lock up
@@ -52,7 +52,8 @@ impl SqliteRegistry {
     }
 }
 
-sql_reads!(SqliteRegistry);
-sql_writes!(SqliteRegistry, Sqlite, SqliteConnection);
-sql_admin!(SqliteRegistry, Sqlite);
-impl_registry!(SqliteRegistry);
+sql_reads!(SqliteBackend);
+sql_writes!(SqliteBackend, Sqlite, SqliteConnection);
+sql_admin!(SqliteBackend, Sqlite);
+impl_registry!(SqliteBackend);
+crate::sms::outbox::sql::sql_outbox!(SqliteBackend, SqliteConnection);

@@ -11,6 +11,8 @@ use crate::config::Settings;
 use crate::http::{self, AppState};
 use crate::registry::{self, SharedRegistry};
 use crate::shutdown::Shutdown;
+use crate::sms::api::{ApiState, Clients};
+use crate::sms::outbox::SharedOutbox;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
@@ -29,6 +31,9 @@ pub enum StartupError {
     /// The registry could not be configured (a malformed URL, an unwritable folder).
     #[error(transparent)]
     Registry(#[from] registry::RegistryError),
+    /// A setting that only makes sense once combined with others (e.g. API keys).
+    #[error("invalid configuration: {0}")]
+    Config(String),
     /// The listener failed.
     #[error("http server: {0}")]
     Io(#[from] std::io::Error),
@@ -38,15 +43,21 @@ impl Application {
     /// Builds everything; starts connecting to the database in the background.
     pub async fn build(settings: Settings, listener: TcpListener) -> Result<Self, StartupError> {
         let shutdown = Shutdown::new();
-        let registry = registry::connect_lazy(&settings.database)?;
+        let db = registry::connect_lazy(&settings.database)?;
         let status = DatabaseStatus::default();
         shutdown.spawn(database::migrate_with_retry(
-            registry.clone(),
+            db.registry.clone(),
             status.clone(),
             settings.database.max_retry_backoff,
             shutdown.clone(),
         ));
-        let state = AppState::new(registry, status);
+        let clients = Clients::from_settings(&settings.api).map_err(StartupError::Config)?;
+        let api = ApiState {
+            outbox: db.outbox.clone(),
+            clients,
+            max_parts: settings.sms.max_parts,
+        };
+        let state = AppState::new(db, status, api);
         Ok(Application {
             listener,
             settings,
@@ -63,6 +74,11 @@ impl Application {
     /// The registry handle, for tests and in-process tools.
     pub fn registry(&self) -> SharedRegistry {
         self.state.registry.clone()
+    }
+
+    /// The SMS outbox handle, for tests and in-process tools.
+    pub fn outbox(&self) -> SharedOutbox {
+        self.state.outbox.clone()
     }
 
     /// The shutdown handle: trigger it to stop the application.

@@ -71,7 +71,9 @@ impl TestDb {
 
     /// A migrated registry on this database.
     pub async fn registry(&self) -> SharedRegistry {
-        let r = registry::connect_lazy(&self.settings().database).expect("registry");
+        let r = registry::connect_lazy(&self.settings().database)
+            .expect("registry")
+            .registry;
         r.migrate().await.expect("migrations apply");
         r
     }

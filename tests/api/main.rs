@@ -7,3 +7,4 @@ mod cli;
 mod health;
 mod registry_story;
 mod shutdown;
+mod sms_api;
