@@ -74,3 +74,22 @@ fn a_missing_config_file_is_an_error() {
     let err = Settings::load(Some(Path::new("/nonexistent/dargah.toml"))).unwrap_err();
     assert!(err.to_string().contains("not found"));
 }
+
+#[test]
+fn secrets_never_show_in_debug_output() {
+    Jail::expect_with(|jail| {
+        jail.set_env(
+            "DARGAH__DATABASE__URL",
+            "postgres://dargah:db-s3cret@db/reg",
+        );
+        jail.set_env("DARGAH__API__CLIENTS__WEB__KEY", "api-s3cret");
+        let s = Settings::load(None).map_err(|e| e.to_string())?;
+        let shown = format!("{s:?}");
+        assert!(
+            !shown.contains("db-s3cret") && !shown.contains("api-s3cret"),
+            "{shown}"
+        );
+        assert!(shown.contains("postgres://dargah:***@db/reg"), "{shown}");
+        Ok(())
+    });
+}

@@ -45,6 +45,15 @@ mod tests {
         assert_eq!(AreaCode::parse("۰۴۱").unwrap().as_str(), "041");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn every_code_parses_with_or_without_its_zero(code in "[1-9][0-9]{1,2}") {
+            let with_zero = AreaCode::parse(&format!("0{code}")).unwrap();
+            let persian = crate::domain::digits::to_persian_digits(&code);
+            proptest::prop_assert_eq!(AreaCode::parse(&persian).unwrap(), with_zero);
+        }
+    }
+
     #[test]
     fn double_zero_and_long_codes_are_refused() {
         for bad in ["0021", "12345", "0", "x21"] {

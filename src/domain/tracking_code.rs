@@ -42,6 +42,14 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_6_to_20_digits_parse_and_print_back(digits in "[0-9]{6,20}") {
+            let code = TrackingCode::parse(&crate::domain::digits::to_persian_digits(&digits)).unwrap();
+            proptest::prop_assert_eq!(code.to_string(), digits);
+        }
+    }
+
     #[test]
     fn too_short_or_lettered_numbers_are_refused() {
         assert!(TrackingCode::parse("12345").is_err());
