@@ -30,6 +30,8 @@ pub struct Settings {
     pub sms: SmsSettings,
     /// Clients of the HTTP SMS API.
     pub api: crate::sms::api::ApiSettings,
+    /// One-time codes.
+    pub otp: crate::sms::otp::OtpPolicy,
 }
 
 /// `[sms]`
@@ -38,11 +40,16 @@ pub struct Settings {
 pub struct SmsSettings {
     /// The most parts one message may be split into; longer texts are refused with 400.
     pub max_parts: usize,
+    /// One-time codes one mobile may be sent per hour, whatever the purpose.
+    pub otp_per_msisdn_per_hour: u32,
 }
 
 impl Default for SmsSettings {
     fn default() -> Self {
-        SmsSettings { max_parts: 6 }
+        SmsSettings {
+            max_parts: 6,
+            otp_per_msisdn_per_hour: 10,
+        }
     }
 }
 

@@ -17,6 +17,7 @@ mod sqlite;
 
 use crate::config::{DatabaseSettings, DatabaseUrl};
 use crate::domain::{AreaCode, IdSerial, Msisdn, NationalId};
+use crate::sms::otp::{OtpStore, SharedOtpStore};
 use crate::sms::outbox::{Outbox, SharedOutbox};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -155,6 +156,8 @@ pub struct Database {
     pub registry: SharedRegistry,
     /// Outgoing SMS.
     pub outbox: SharedOutbox,
+    /// One-time codes.
+    pub otp: SharedOtpStore,
 }
 
 /// Builds the database handles for the configured URL. No connection is made
@@ -171,9 +174,11 @@ pub fn connect_lazy(settings: &DatabaseSettings) -> Result<Database> {
     })
 }
 
-fn both<B: Registry + Outbox>(backend: Arc<B>) -> Database {
+/// One backend, every view of it.
+fn both<B: Registry + Outbox + OtpStore>(backend: Arc<B>) -> Database {
     Database {
         registry: backend.clone(),
-        outbox: backend,
+        outbox: backend.clone(),
+        otp: backend,
     }
 }

@@ -41,4 +41,8 @@ sql_reads!(PgBackend);
 sql_writes!(PgBackend, Postgres, PgConnection);
 sql_admin!(PgBackend, Postgres);
 impl_registry!(PgBackend);
+crate::sms::otp::sql::sql_otp!(
+    PgBackend,
+    "SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))"
+);
 crate::sms::outbox::sql::sql_outbox!(PgBackend, PgConnection);

@@ -56,4 +56,5 @@ sql_reads!(SqliteBackend);
 sql_writes!(SqliteBackend, Sqlite, SqliteConnection);
 sql_admin!(SqliteBackend, Sqlite);
 impl_registry!(SqliteBackend);
+crate::sms::otp::sql::sql_otp!(SqliteBackend, "SELECT $1, $2");
 crate::sms::outbox::sql::sql_outbox!(SqliteBackend, SqliteConnection);

@@ -3,5 +3,6 @@
 //! the outbox through the SMPP links builds on this.
 
 pub mod api;
+pub mod otp;
 pub mod outbox;
 pub mod parts;

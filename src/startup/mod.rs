@@ -11,7 +11,7 @@ use crate::config::Settings;
 use crate::http::{self, AppState};
 use crate::registry::{self, SharedRegistry};
 use crate::shutdown::Shutdown;
-use crate::sms::api::{ApiState, Clients};
+use crate::sms::api::{ApiState, Clients, OtpState};
 use crate::sms::outbox::SharedOutbox;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
@@ -52,10 +52,16 @@ impl Application {
             shutdown.clone(),
         ));
         let clients = Clients::from_settings(&settings.api).map_err(StartupError::Config)?;
+        let otp = OtpState::new(
+            db.otp.clone(),
+            settings.otp.clone(),
+            settings.sms.otp_per_msisdn_per_hour,
+        );
         let api = ApiState {
             outbox: db.outbox.clone(),
             clients,
             max_parts: settings.sms.max_parts,
+            otp: std::sync::Arc::new(otp),
         };
         let state = AppState::new(db, status, api);
         Ok(Application {

@@ -121,6 +121,7 @@ fn replace_database(server: &str, name: &str) -> String {
 pub struct TestApp {
     pub addr: SocketAddr,
     pub registry: SharedRegistry,
+    pub outbox: dargah::sms::outbox::SharedOutbox,
     pub shutdown: Shutdown,
     pub server: tokio::task::JoinHandle<Result<(), dargah::startup::StartupError>>,
     pub client: reqwest::Client,
@@ -154,11 +155,12 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
         .await
         .expect("app builds");
     let addr = app.local_addr().unwrap();
-    let (registry, shutdown) = (app.registry(), app.shutdown_handle());
+    let (registry, outbox, shutdown) = (app.registry(), app.outbox(), app.shutdown_handle());
     let server = tokio::spawn(app.run());
     TestApp {
         addr,
         registry,
+        outbox,
         shutdown,
         server,
         client: reqwest::Client::new(),

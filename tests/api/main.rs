@@ -5,6 +5,7 @@ mod helpers;
 
 mod cli;
 mod health;
+mod otp_api;
 mod registry_story;
 mod shutdown;
 mod sms_api;

@@ -36,32 +36,39 @@ struct SmsRequest {
     from: Option<String>,
 }
 
-/// A refusal the client can act on.
-pub(super) struct ApiError(StatusCode, String);
+/// A refusal the client can act on: a status, a reason, and for 429 when to retry.
+pub(super) struct ApiError(StatusCode, String, Option<i64>);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.0, Json(json!({"error": self.1}))).into_response();
-        match self.0 {
-            StatusCode::UNAUTHORIZED => response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("static")),
-            StatusCode::TOO_MANY_REQUESTS => response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, "1".parse().expect("static")),
-            _ => None,
+        let ApiError(status, error, retry) = self;
+        let body = match retry {
+            Some(s) => json!({"error": error, "retry_after": s}),
+            None => json!({"error": error}),
         };
+        let mut response = (status, Json(body)).into_response();
+        let headers = response.headers_mut();
+        if status == StatusCode::UNAUTHORIZED {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        if let Some(s) = retry {
+            headers.insert(header::RETRY_AFTER, header::HeaderValue::from(s.max(1)));
+        }
         response
     }
 }
 
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
-        let status = match e {
-            AuthError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            _ => StatusCode::UNAUTHORIZED,
-        };
-        ApiError(status, e.to_string())
+        match e {
+            AuthError::RateLimited(_) => {
+                ApiError(StatusCode::TOO_MANY_REQUESTS, e.to_string(), Some(1))
+            }
+            _ => ApiError(StatusCode::UNAUTHORIZED, e.to_string(), None),
+        }
     }
 }
 
@@ -71,12 +78,27 @@ impl From<crate::registry::RegistryError> for ApiError {
         ApiError(
             StatusCode::SERVICE_UNAVAILABLE,
             "the message store is unavailable; nothing was enqueued".into(),
+            None,
         )
     }
 }
 
-fn bad(msg: impl Into<String>) -> ApiError {
-    ApiError(StatusCode::BAD_REQUEST, msg.into())
+pub(super) fn bad(msg: impl Into<String>) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, msg.into(), None)
+}
+
+impl ApiError {
+    /// 429 with a `Retry-After` of `seconds`.
+    pub(super) fn too_many(msg: String, seconds: i64) -> ApiError {
+        ApiError(StatusCode::TOO_MANY_REQUESTS, msg, Some(seconds))
+    }
+}
+
+/// The `Authorization` header, if readable.
+pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
 }
 
 /// `POST /v1/sms`: one message object, or an array of them.
@@ -94,9 +116,7 @@ pub(super) async fn send(
     if requests.is_empty() {
         return Err(bad("empty batch"));
     }
-    let auth = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok());
+    let auth = bearer(&headers);
     let client = state.clients.admit(auth, requests.len() as u32)?;
     let header_key = headers
         .get("idempotency-key")
@@ -191,15 +211,14 @@ pub(super) async fn status(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let auth = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok());
+    let auth = bearer(&headers);
     let client = state.clients.admit(auth, 0)?;
     match state.outbox.sms(id).await? {
         Some(sms) if sms.client == client.name => Ok(Json(sms).into_response()),
         _ => Err(ApiError(
             StatusCode::NOT_FOUND,
             format!("no message {id} for client {}", client.name),
+            None,
         )),
     }
 }
