@@ -5,6 +5,7 @@ mod helpers;
 
 mod cli;
 mod health;
+mod kannel_api;
 mod otp_api;
 mod registry_story;
 mod shutdown;

@@ -72,6 +72,11 @@ impl Clients {
             .and_then(|h| h.strip_prefix("Bearer "))
             .ok_or(AuthError::Unauthorized)?;
         let client = self.authenticate(key.trim())?;
+        self.admit_client(client, n)
+    }
+
+    /// Takes `n` messages from an authenticated client's rate limit.
+    pub fn admit_client<'a>(&self, client: &'a Client, n: u32) -> Result<&'a Client, AuthError> {
         if let (Some(limiter), Some(n)) = (&client.limiter, NonZeroU32::new(n))
             && !matches!(limiter.check_n(n), Ok(Ok(())))
         {

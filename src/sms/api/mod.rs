@@ -4,6 +4,7 @@
 
 mod auth;
 mod json;
+mod kannel;
 mod otp;
 mod settings;
 
@@ -71,6 +72,10 @@ pub fn router(state: ApiState) -> Router {
         .route("/v1/sms", post(json::send))
         .route("/v1/sms/{id}", get(json::status))
         .route("/v1/otp", post(otp::issue))
+        .route(
+            "/cgi-bin/sendsms",
+            get(kannel::sendsms).post(kannel::sendsms),
+        )
         .route("/v1/otp/verify", post(otp::verify))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
