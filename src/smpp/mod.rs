@@ -3,4 +3,8 @@
 //! Everything here except `codec` is pure code over bytes; the link that owns a
 //! socket lives elsewhere and only talks to the wire through `codec`.
 
+pub mod codec;
+pub mod encode;
+pub mod parse;
+pub mod pdu;
 pub mod text;
