@@ -7,4 +7,5 @@ pub mod codec;
 pub mod encode;
 pub mod parse;
 pub mod pdu;
+pub mod receipt;
 pub mod text;
