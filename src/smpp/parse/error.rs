@@ -135,6 +135,8 @@ impl DecodeError {
                 CommandStatus::ESME_RINVCMDLEN
             }
             DecodeError::UnknownCommand(_) => CommandStatus::ESME_RINVCMDID,
+            // sm_length promising more than the PDU holds is a message-length fault.
+            DecodeError::Truncated(Field::ShortMessage) => CommandStatus::ESME_RINVMSGLEN,
             DecodeError::Truncated(_) => CommandStatus::ESME_RINVCMDLEN,
             DecodeError::Unterminated { field, .. } => field.command_status(),
             DecodeError::InvalidValue { field, .. } => field.command_status(),
