@@ -58,18 +58,44 @@ impl Septets {
     }
 }
 
+/// Septets of the characters U+0000–U+00FF, built at compile time from the
+/// tables above: a septet, `0x80 | septet` for an escaped one, or `NONE`.
+const LATIN: [u8; 256] = latin_table();
+const NONE: u8 = 0xFF;
+
+const fn latin_table() -> [u8; 256] {
+    let mut t = [NONE; 256];
+    let mut i = 0;
+    while i < 128 {
+        let c = BASIC[i] as u32;
+        if c < 256 && i as u8 != ESCAPE {
+            t[c as usize] = i as u8;
+        }
+        i += 1;
+    }
+    let mut k = 0;
+    while k < EXTENSION.len() {
+        let (septet, c) = EXTENSION[k];
+        if (c as u32) < 256 {
+            t[c as usize] = 0x80 | septet;
+        }
+        k += 1;
+    }
+    t
+}
+
 /// The septet(s) for `c`, or `None` when GSM 7-bit cannot represent it.
 pub fn lookup(c: char) -> Option<Septets> {
-    // ASCII letters and digits are the common case; find them without a scan.
-    let ascii_direct = c.is_ascii_alphanumeric() || matches!(c, ' '..='#' | '%'..='?');
-    if ascii_direct {
-        return Some(Septets::One(c as u8));
+    // Latin text is the common case: one table read, no scan.
+    if let Some(&v) = LATIN.get(c as usize) {
+        return match v {
+            NONE => None,
+            v if v & 0x80 != 0 => Some(Septets::Escaped(v & 0x7F)),
+            v => Some(Septets::One(v)),
+        };
     }
     if let Some(i) = BASIC.iter().position(|&b| b == c) {
-        if i as u8 != ESCAPE {
-            return Some(Septets::One(i as u8));
-        }
-        return None;
+        return Some(Septets::One(i as u8));
     }
     EXTENSION
         .iter()
@@ -262,6 +288,14 @@ mod tests {
             .collect();
         let bytes = encode_unpacked(&all).expect("all are representable");
         assert_eq!(decode_unpacked(&bytes), all);
+    }
+
+    #[test]
+    fn the_escape_code_point_itself_is_not_a_character() {
+        assert_eq!(lookup('\u{1B}'), None);
+        assert_eq!(lookup('€'), Some(Septets::Escaped(0x65)));
+        assert_eq!(lookup('Ω'), Some(Septets::One(0x15)));
+        assert_eq!(lookup('@'), Some(Septets::One(0x00)));
     }
 
     #[test]
