@@ -1,20 +1,13 @@
-//! How many SMS parts a text needs: GSM-7 when every character is in the
-//! default alphabet, UCS-2 otherwise (TS 23.038; concatenated parts lose 7
-//! septets / 3 UCS-2 characters to the UDH).
+//! How many SMS parts a text needs, as the codec will split it: the cheapest
+//! alphabet (GSM-7, else UCS-2), 8-bit-reference UDH concatenation, cuts
+//! never inside an escape sequence or a surrogate pair.
 
-use crate::smpp::text::gsm7;
+use crate::smpp::text::encoding::cheapest;
+use crate::smpp::text::split::{SplitMethod, split};
 
-/// Parts needed to send `text`.
+/// Parts needed to send `text` (`usize::MAX` if it cannot be split at all).
 pub fn count(text: &str) -> usize {
-    let (units, single, multi) = match gsm7::septet_len(text) {
-        Some(septets) => (septets, 160, 153),
-        None => (text.encode_utf16().count(), 70, 67),
-    };
-    match units {
-        0 => 0,
-        n if n <= single => 1,
-        n => n.div_ceil(multi),
-    }
+    split(text, cheapest(text, false), SplitMethod::Udh8, 0).map_or(usize::MAX, |parts| parts.len())
 }
 
 #[cfg(test)]
@@ -35,5 +28,13 @@ mod tests {
         assert_eq!(count(&"س".repeat(71)), 2);
         assert_eq!(count(&"س".repeat(134)), 2);
         assert_eq!(count(&"س".repeat(135)), 3);
+    }
+
+    #[test]
+    fn an_escaped_character_is_never_cut_in_two() {
+        // 153 braces are 306 septets, two parts by arithmetic; but a part
+        // holds 76 whole braces (152 septets), so it takes three.
+        assert_eq!(count(&"{".repeat(80)), 1);
+        assert_eq!(count(&"{".repeat(153)), 3);
     }
 }
