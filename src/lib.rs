@@ -4,4 +4,6 @@
 
 pub mod cli;
 pub mod domain;
+pub mod menu;
 pub mod smpp;
+pub mod ussd;

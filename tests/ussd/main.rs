@@ -1,0 +1,10 @@
+//! Integration tests of the USSD engine: journeys (the DSL under
+//! `tests/journeys/`), HTTP dialects, menu validation, hot reload and `dial`.
+
+mod check;
+mod dial;
+mod dsl;
+mod http;
+mod journeys;
+mod reload;
+mod support;
