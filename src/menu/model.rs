@@ -157,9 +157,4 @@ impl Screen {
             Screen::Message(_) => Vec::new(),
         }
     }
-
-    /// Whether the citizen types something on this screen (so it enters the back history).
-    pub fn waits_for_input(&self) -> bool {
-        matches!(self, Screen::Menu(_) | Screen::Input(_))
-    }
 }

@@ -7,7 +7,7 @@
 use super::condition::Condition;
 use super::labels::Labels;
 use super::template::Template;
-use super::validate::Validator;
+use super::validate::Rule;
 use crate::domain::ServiceCode;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -140,7 +140,7 @@ pub struct Input {
     /// Prompt.
     pub text: LangText,
     /// Acceptance rule.
-    pub validator: Validator,
+    pub validator: Rule,
     /// Variable to store into.
     pub store: String,
     /// Error line.

@@ -44,7 +44,8 @@ pub enum Validator {
 }
 
 impl Validator {
-    /// The normalised value of `input`, or `None` when it is not acceptable.
+    /// The normalised value of `input`, or `None` when it is not acceptable
+    /// (always `None` for `regex`: use a compiled [`Rule`]).
     pub fn accept(&self, input: &str) -> Option<String> {
         match self {
             Validator::NationalId => NationalId::parse(input).ok().map(|v| v.as_str().to_owned()),
@@ -59,10 +60,8 @@ impl Validator {
             }),
             Validator::YesNo => yes_no(input).map(str::to_owned),
             Validator::Choice { values } => choice(values, input),
-            Validator::Regex { pattern, .. } => regex::Regex::new(&format!("^(?:{pattern})$"))
-                .ok()
-                .filter(|re| re.is_match(input))
-                .map(|_| input.to_owned()),
+            // Compiled once by `Rule`; a bare validator cannot judge a pattern.
+            Validator::Regex { .. } => None,
         }
     }
 
@@ -94,6 +93,50 @@ impl Validator {
             }
             _ => None,
         }
+    }
+}
+
+/// A validator ready for use, its regular expression (if any) compiled once.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    validator: Validator,
+    regex: Option<regex::Regex>,
+}
+
+impl Rule {
+    /// Compiles `validator`, or says what is wrong with it.
+    pub fn compile(validator: Validator) -> Result<Rule, String> {
+        if let Some(problem) = validator.problem() {
+            return Err(problem);
+        }
+        let regex = match &validator {
+            Validator::Regex { pattern, .. } => {
+                Some(regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| e.to_string())?)
+            }
+            _ => None,
+        };
+        Ok(Rule { validator, regex })
+    }
+
+    /// The normalised value of `input`, or `None` when it is not acceptable.
+    pub fn accept(&self, input: &str) -> Option<String> {
+        match &self.regex {
+            Some(re) => re.is_match(input).then(|| input.to_owned()),
+            None => self.validator.accept(input),
+        }
+    }
+
+    /// A rule that skips compiling: for a service already refused by the checker.
+    pub(crate) fn inert(validator: Validator) -> Rule {
+        Rule {
+            validator,
+            regex: None,
+        }
+    }
+
+    /// The validator it was compiled from.
+    pub fn validator(&self) -> &Validator {
+        &self.validator
     }
 }
 
@@ -171,16 +214,20 @@ mod tests {
 
     #[test]
     fn regexes_match_the_whole_input() {
-        let v = Validator::Regex {
-            pattern: "[0-9]{3}".into(),
+        let v = Rule::compile(Validator::Regex {
+            pattern: "[0-9]{3}|abc".into(),
             sample: "123".into(),
-        };
+        })
+        .unwrap();
         assert_eq!(v.accept("123").as_deref(), Some("123"));
+        assert_eq!(v.accept("abc").as_deref(), Some("abc"));
+        assert_eq!(v.accept("1abc"), None);
         assert_eq!(v.accept("1234"), None);
         let bad = Validator::Regex {
             pattern: "(".into(),
             sample: String::new(),
         };
         assert!(bad.problem().is_some());
+        assert!(Rule::compile(bad).is_err());
     }
 }

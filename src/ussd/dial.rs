@@ -81,6 +81,26 @@ where
     }
 }
 
+/// Runs one dialogue on the process's standard input and output: prompting on
+/// a terminal, one reply per line otherwise (what `dargah dial` calls).
+pub async fn run_stdio(
+    target: DialTarget,
+    dialled: ServiceCode,
+    msisdn: Msisdn,
+    limits: PageLimits,
+) -> Result<(), DialError> {
+    use std::io::IsTerminal;
+    let interactive = std::io::stdin().is_terminal();
+    let opts = DialOptions {
+        dialled,
+        msisdn,
+        interactive,
+        limits,
+    };
+    let input = tokio::io::BufReader::new(tokio::io::stdin());
+    run(target, opts, input, std::io::stdout()).await
+}
+
 /// Prints a page framed like a handset screen.
 pub fn show(out: &mut impl Write, reply: &UssdReply, limits: &PageLimits) -> std::io::Result<()> {
     let (encoding, len) = measure(&reply.text);

@@ -36,7 +36,7 @@ fn the_fixture_menus_pass() {
         &actions(&Effects::default()),
     );
     assert!(report.is_ok(), "{report}");
-    assert_eq!(report.services, 1);
+    assert_eq!(report.services, 2);
     assert!(report.to_string().ends_with("ok"));
 }
 

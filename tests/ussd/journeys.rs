@@ -39,6 +39,11 @@ async fn deep_links_open_options_and_fill_inputs() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn an_option_switches_the_language_of_every_later_screen() {
+    assert!(run_file(&journey("languages.journey")).await >= 2);
+}
+
+#[tokio::test(start_paused = true)]
 async fn timeouts_and_failing_actions_end_politely() {
     assert!(run_file(&journey("timeouts.journey")).await >= 3);
 }

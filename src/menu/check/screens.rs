@@ -5,6 +5,7 @@ use crate::menu::condition::Condition;
 use crate::menu::model::{self, MenuFile};
 use crate::menu::set;
 use crate::menu::template::Template;
+use crate::menu::validate::Rule;
 
 impl Checker<'_> {
     pub(super) fn screen(
@@ -140,13 +141,14 @@ impl Checker<'_> {
         let known = |v: &str| scope.knows(v);
         let text = self.text(at, &format!("screen {id:?} text"), &i.text, &known);
         let error = self.text(at, &format!("screen {id:?} error"), &i.error, &known);
-        if let Some(p) = i.validator.problem() {
+        let validator = Rule::compile(i.validator.clone()).unwrap_or_else(|p| {
             self.at(at, format!("screen {id:?} validator: {p}"));
-        }
+            Rule::inert(i.validator.clone())
+        });
         self.target(f, at, id, &i.next);
         set::Input {
             text,
-            validator: i.validator.clone(),
+            validator,
             store: i.store.clone(),
             error,
             next: i.next.clone(),

@@ -96,6 +96,7 @@ impl UssdService {
             let text = service.labels.get(&session.lang, "timeout").to_owned();
             return self
                 .finish(
+                    req,
                     &service,
                     &mut session,
                     Reply {
@@ -141,6 +142,7 @@ impl UssdService {
         let text = service.labels.get(&session.lang, label).to_owned();
         let mut session = session;
         self.finish(
+            req,
             &service,
             &mut session,
             Reply {
@@ -184,35 +186,30 @@ impl UssdService {
             (_, After::Done) => "end",
             (_, After::Dropped) => "apology",
         };
-        self.finish(service, s, reply, outcome).await
+        self.finish(req, service, s, reply, outcome).await
     }
 
     async fn finish(
         &self,
+        req: &UssdRequest,
         service: &Service,
         s: &mut Session,
         reply: Reply,
         outcome: &'static str,
     ) -> HopResult {
-        let key = s.vars.get("msisdn").and_then(|v| match v {
-            Value::Text(t) => crate::domain::Msisdn::parse(t).ok(),
-            Value::List(_) => None,
-        });
         s.last_ms = self.inner.clock.now_ms();
         let settings = &self.inner.settings;
-        let saved = match (reply.after, key) {
-            (_, None) => Ok(()),
-            (After::Done, Some(k)) => self.inner.store.remove(k.as_str()).await,
-            (After::Dropped, Some(k)) => {
+        let key = req.msisdn.as_str();
+        let saved = match reply.after {
+            After::Done => self.inner.store.remove(key).await,
+            After::Dropped => {
                 s.phase = Phase::Dropped;
-                self.inner
-                    .store
-                    .save(k.as_str(), s.clone(), settings.resume_window)
-                    .await
+                let ttl = settings.resume_window;
+                self.inner.store.save(key, s.clone(), ttl).await
             }
-            (After::Continue, Some(k)) => {
+            After::Continue => {
                 let ttl = settings.resume_window.max(settings.reply_timeout);
-                self.inner.store.save(k.as_str(), s.clone(), ttl).await
+                self.inner.store.save(key, s.clone(), ttl).await
             }
         };
         if let Err(e) = saved {
