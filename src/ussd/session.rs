@@ -90,9 +90,9 @@ impl Session {
         }
     }
 
-    /// Whether the citizen got anywhere worth resuming.
+    /// Whether the citizen got anywhere worth resuming (past the start screen).
     pub fn is_mid_flow(&self, start: &str) -> bool {
-        self.screen != start || !self.history.is_empty() || !self.vars.is_empty()
+        self.screen != start || !self.history.is_empty()
     }
 
     /// Moves to `screen`, page 0, with a fresh retry count.

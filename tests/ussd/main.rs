@@ -5,6 +5,7 @@ mod check;
 mod dial;
 mod dsl;
 mod http;
+mod journal;
 mod journeys;
 mod reload;
 mod support;
