@@ -6,6 +6,7 @@ use crate::menu::model::{self, MenuFile};
 use crate::menu::set;
 use crate::menu::template::Template;
 use crate::menu::validate::Rule;
+use crate::ussd::action::ActionSpec;
 
 impl Checker<'_> {
     pub(super) fn screen(
@@ -177,37 +178,27 @@ impl Checker<'_> {
                 at,
                 format!("screen {id:?} calls unknown action {:?}", a.action),
             ),
-            Some(spec) => {
-                for p in spec.params.iter().filter(|p| !a.params.contains_key(*p)) {
-                    self.at(
-                        at,
-                        format!("screen {id:?}: action {:?} needs parameter {p:?}", a.action),
-                    );
-                }
-                for p in a.params.keys().filter(|p| !spec.params.contains(p)) {
-                    self.at(
-                        at,
-                        format!(
-                            "screen {id:?}: action {:?} takes no parameter {p:?}",
-                            a.action
-                        ),
-                    );
-                }
-                for label in a.on.keys().filter(|l| !spec.has_outcome(l)) {
-                    self.at(
-                        at,
-                        format!(
-                            "screen {id:?}: action {:?} never returns {label:?}",
-                            a.action
-                        ),
-                    );
-                }
-            }
+            Some(spec) => self.against_spec(id, at, a, &spec),
         }
         set::ActionCall {
             action: a.action.clone(),
             params,
             on: a.on.clone(),
+        }
+    }
+
+    /// Parameters given and outcomes routed against what the action declares.
+    fn against_spec(&mut self, id: &str, at: usize, a: &model::ActionScreen, spec: &ActionSpec) {
+        let name = &a.action;
+        let missing = spec.params.iter().filter(|p| !a.params.contains_key(*p));
+        let unknown = a.params.keys().filter(|p| !spec.params.contains(p));
+        let unrouted = a.on.keys().filter(|l| !spec.has_outcome(l));
+        let mut problems: Vec<String> = Vec::new();
+        problems.extend(missing.map(|p| format!("action {name:?} needs parameter {p:?}")));
+        problems.extend(unknown.map(|p| format!("action {name:?} takes no parameter {p:?}")));
+        problems.extend(unrouted.map(|l| format!("action {name:?} never returns {l:?}")));
+        for p in problems {
+            self.at(at, format!("screen {id:?}: {p}"));
         }
     }
 
