@@ -58,33 +58,31 @@ fn main() {
         shards: 16,
         max_sessions: SESSIONS * 2,
     });
-    let sessions: Vec<(String, Session)> = (0..SESSIONS)
-        .map(|n| (format!("98912{n:07}"), session(n)))
-        .collect();
+    // Everything a live session costs: its key, its heap parts and its share of the map.
     let before = LIVE.load(Ordering::Relaxed);
     rt.block_on(async {
-        for (key, s) in sessions {
-            store.save(&key, s, Duration::from_secs(300)).await.unwrap();
+        for n in 0..SESSIONS {
+            let key = format!("98912{n:07}");
+            store
+                .save(&key, session(n), Duration::from_secs(300))
+                .await
+                .unwrap();
         }
     });
     let after = LIVE.load(Ordering::Relaxed);
-    let json = serde_json::to_vec(&session(1)).unwrap().len();
-    // The sessions were built before `before`; moving them in keeps their heap
-    // parts, so count those too by building one more and measuring it.
     let base = LIVE.load(Ordering::Relaxed);
     let one = session(1);
     let own_heap = LIVE.load(Ordering::Relaxed) - base;
+    let json = serde_json::to_vec(&one).unwrap().len();
     drop(one);
-    let table = (after - before) as f64 / SESSIONS as f64;
     println!("live sessions: {}", store.len());
-    println!("map + key overhead per session: {table:.0} bytes");
     println!(
-        "session heap parts: {own_heap} bytes; inline struct: {} bytes",
+        "memory per live session: {:.0} bytes (all-in)",
+        (after - before) as f64 / SESSIONS as f64
+    );
+    println!(
+        "of which the session's own heap parts: {own_heap} bytes; inline struct: {} bytes",
         std::mem::size_of::<Session>()
     );
-    println!(
-        "total per live session ≈ {:.0} bytes",
-        table + own_heap as f64
-    );
-    println!("serialised (JSON, what Redis would hold): {json} bytes");
+    println!("serialised (JSON, what a Redis store would hold): {json} bytes");
 }

@@ -17,6 +17,7 @@ pub mod session;
 pub mod settings;
 pub mod store;
 pub mod transport;
+pub mod vars;
 
 pub use action::{Action, ActionError, ActionOutcome, ActionRegistry, ActionRequest, ActionSpec};
 pub use service::UssdService;

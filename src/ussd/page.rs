@@ -71,6 +71,15 @@ pub enum Line {
     Whole(String),
 }
 
+impl Line {
+    /// The line's text.
+    pub fn text(&self) -> &str {
+        match self {
+            Line::Text(t) | Line::Whole(t) => t,
+        }
+    }
+}
+
 /// The footer of a page, given its position.
 pub trait Footer {
     /// The footer lines for a page that is `first` and/or `last`.

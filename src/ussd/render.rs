@@ -108,6 +108,28 @@ impl View<'_> {
         can_back: bool,
         error: Option<String>,
     ) -> Result<Vec<String>, DoesNotFit> {
+        self.layout(screen, can_back, error, false)
+    }
+
+    /// Like [`View::pages`], but options and error lines that cannot fit are
+    /// wrapped like prose instead of refused: for live values longer than the
+    /// samples the menu was checked with.
+    pub fn pages_wrapping(
+        &self,
+        screen: &Screen,
+        can_back: bool,
+        error: Option<String>,
+    ) -> Result<Vec<String>, DoesNotFit> {
+        self.layout(screen, can_back, error, true)
+    }
+
+    fn layout(
+        &self,
+        screen: &Screen,
+        can_back: bool,
+        error: Option<String>,
+        wrap_all: bool,
+    ) -> Result<Vec<String>, DoesNotFit> {
         let mut lines: Vec<Line> = error.into_iter().map(Line::Whole).collect();
         let (body, end) = match screen {
             Screen::Menu(m) => (self.menu_lines(m), false),
@@ -116,6 +138,12 @@ impl View<'_> {
             Screen::Action(_) => (Vec::new(), true),
         };
         lines.extend(body);
+        if wrap_all {
+            lines = lines
+                .into_iter()
+                .map(|l| Line::Text(l.text().to_owned()))
+                .collect();
+        }
         let footer = KeyFooter {
             more: format!("{}- {}", self.number(&self.keys.more), self.label("more")),
             back: format!("{}- {}", self.number(&self.keys.back), self.label("back")),

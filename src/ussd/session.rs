@@ -16,8 +16,7 @@ pub enum Value {
     List(Vec<BTreeMap<String, String>>),
 }
 
-/// Session variables by name.
-pub type Vars = BTreeMap<String, Value>;
+pub use super::vars::Vars;
 
 /// The text of variable `name`, if it is a text.
 pub fn text<'a>(vars: &'a Vars, name: &str) -> Option<&'a str> {

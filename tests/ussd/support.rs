@@ -41,9 +41,7 @@ pub fn service() -> (UssdService, Effects) {
 }
 
 pub fn service_with(settings: UssdSettings) -> (UssdService, Effects) {
-    if std::env::var_os("TEST_LOG").is_some() {
-        let _ = tracing_subscriber::fmt().with_test_writer().try_init();
-    }
+    super::journal::captured();
     let effects = Effects::default();
     let actions = actions(&effects);
     let service = UssdService::load(settings, actions).unwrap_or_else(|report| panic!("{report}"));

@@ -23,7 +23,7 @@ kind = "menu"
 text.en = "Main"
 options = [
   { label.en = "Look up", target = "ask" },
-  { label.en = "Secret", target = "done", when = "vip" },
+  { label.en = "Secret {name}", target = "done", when = "vip" },
 ]
 
 [screens.ask]
@@ -124,6 +124,20 @@ fn conditions_on_variables_show_hidden_options() {
             .text
             .contains("2- Secret")
     );
+}
+
+#[test]
+fn a_live_value_longer_than_its_sample_wraps_instead_of_failing() {
+    let svc = service();
+    let mut s = session();
+    s.vars.insert("vip".into(), Value::Text("yes".into()));
+    s.vars.insert("name".into(), Value::Text("x".repeat(300)));
+    let first = reply(run(&svc, &mut s, Event::Begin));
+    assert!(first.text.contains("2- Secret"), "{}", first.text);
+    assert!(first.text.ends_with("98- more"), "{}", first.text);
+    assert!(PageLimits::default().fits(&first.text));
+    let second = reply(run(&svc, &mut s, Event::Input("98".into())));
+    assert!(second.text.starts_with("xxx"), "{}", second.text);
 }
 
 #[test]
