@@ -221,5 +221,53 @@ fn http_journeys(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, http_journeys);
+/// The same journey without HTTP: what the engine, store and action cost per hop.
+fn in_process_journeys(c: &mut Criterion) {
+    use dargah::domain::{Msisdn, ServiceCode};
+    use dargah::ussd::{RequestKind, UssdRequest};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let service = rt.block_on(async {
+        let menus_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/menus");
+        let settings = UssdSettings {
+            menus_dir,
+            hot_reload: false,
+            ..UssdSettings::default()
+        };
+        UssdService::load(settings, actions(registry().await)).unwrap_or_else(|r| panic!("{r}"))
+    });
+    let code = ServiceCode::parse("*4*6090#").unwrap();
+    let mut n = 0u64;
+    let mut group = c.benchmark_group("ussd_in_process_4_hops");
+    group.throughput(Throughput::Elements(4));
+    group.bench_function("journey", |b| {
+        b.iter(|| {
+            n += 1;
+            let msisdn = Msisdn::parse(&format!("0912{:07}", n % 10_000_000)).unwrap();
+            let steps = [
+                (RequestKind::Begin, ""),
+                (RequestKind::Continue, "1"),
+                (RequestKind::Continue, "0012345679"),
+                (RequestKind::Continue, "123456"),
+            ];
+            for (kind, input) in steps {
+                let request = UssdRequest {
+                    session_id: format!("p{n}"),
+                    msisdn: msisdn.clone(),
+                    dialled: Some(code.clone()),
+                    input: input.to_owned(),
+                    kind,
+                    carrier: None,
+                };
+                let reply = rt.block_on(service.handle(request));
+                assert!(!reply.end, "{}", reply.text);
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, in_process_journeys, http_journeys);
 criterion_main!(benches);
