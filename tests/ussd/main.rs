@@ -4,6 +4,7 @@
 mod check;
 mod dial;
 mod dsl;
+mod fuzz;
 mod http;
 mod journal;
 mod journeys;

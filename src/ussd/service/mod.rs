@@ -140,6 +140,25 @@ impl UssdService {
 
     /// Answers one carrier message. Never fails: trouble becomes a polite END.
     pub async fn handle(&self, request: UssdRequest) -> UssdReply {
+        // In its own task so that even a bug (a panic) in the engine gets the
+        // citizen an apology and the carrier an answer, never a dropped hop.
+        let this = self.clone();
+        match tokio::spawn(async move { this.answer(request).await }).await {
+            Ok(reply) => reply,
+            Err(e) => {
+                tracing::error!(error = %e, "a USSD hop failed");
+                metrics::counter!("ussd_hop_failures_total").increment(1);
+                UssdReply {
+                    text: crate::menu::labels::Labels::fallback("fa")
+                        .get("fa", "apology")
+                        .to_owned(),
+                    end: true,
+                }
+            }
+        }
+    }
+
+    async fn answer(&self, request: UssdRequest) -> UssdReply {
         let started = Instant::now();
         let menus = self.menus();
         let hop = match request.kind {
