@@ -1,0 +1,233 @@
+//! Where sessions live between hops: the [`SessionStore`] trait and the
+//! in-memory default (sharded, TTL eviction, bounded size).
+//!
+//! The trait speaks in whole [`Session`] values keyed by MSISDN so a Redis
+//! store can serialise them without the engine knowing.
+
+use super::session::Session;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// A boxed future, so stores and actions can be trait objects.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Why a store could not serve a request.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The backend failed (connection lost, bad data).
+    #[error("session store unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Keeps one session per MSISDN, each for a limited time.
+pub trait SessionStore: Send + Sync + 'static {
+    /// The session of `msisdn`, if one is live.
+    fn load<'a>(&'a self, msisdn: &'a str) -> BoxFuture<'a, Result<Option<Session>, StoreError>>;
+    /// Stores (replacing) the session of `msisdn` for `ttl`.
+    fn save<'a>(
+        &'a self,
+        msisdn: &'a str,
+        session: Session,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Forgets the session of `msisdn`.
+    fn remove<'a>(&'a self, msisdn: &'a str) -> BoxFuture<'a, Result<(), StoreError>>;
+}
+
+/// Bounds of the in-memory store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MemoryStoreSettings {
+    /// Independent locks, so hops of different citizens rarely wait on each other.
+    pub shards: usize,
+    /// Most live sessions; past it the soonest-to-expire is evicted.
+    pub max_sessions: usize,
+}
+
+impl Default for MemoryStoreSettings {
+    fn default() -> Self {
+        MemoryStoreSettings {
+            shards: 16,
+            max_sessions: 100_000,
+        }
+    }
+}
+
+type Shard = Mutex<HashMap<String, (Session, Instant)>>;
+
+/// The default store: a sharded map with expiry instants, no background task.
+pub struct MemoryStore {
+    shards: Vec<Shard>,
+    per_shard: usize,
+}
+
+impl MemoryStore {
+    /// An empty store within `settings`.
+    pub fn new(settings: MemoryStoreSettings) -> Self {
+        let n = settings.shards.max(1);
+        MemoryStore {
+            shards: (0..n).map(|_| Mutex::new(HashMap::new())).collect(),
+            per_shard: settings.max_sessions.div_ceil(n).max(1),
+        }
+    }
+
+    /// Live sessions right now (expired ones not yet swept included).
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(|s| lock(s).len()).sum()
+    }
+
+    /// Whether no session is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn shard(&self, key: &str) -> &Shard {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let h = BuildHasherDefault::<DefaultHasher>::default().hash_one(key);
+        &self.shards[(h as usize) % self.shards.len()]
+    }
+
+    fn insert(&self, key: &str, session: Session, ttl: Duration) {
+        let now = Instant::now();
+        let mut map = lock(self.shard(key));
+        if map.len() >= self.per_shard && !map.contains_key(key) {
+            evict(&mut map, now);
+        }
+        map.insert(key.to_owned(), (session, now + ttl));
+    }
+}
+
+/// Drops expired entries; if none expired, the one closest to expiry.
+fn evict(map: &mut HashMap<String, (Session, Instant)>, now: Instant) {
+    let before = map.len();
+    map.retain(|_, (_, until)| *until > now);
+    let expired = before - map.len();
+    if expired > 0 {
+        metrics::counter!("ussd_sessions_expired_total", "reason" => "ttl")
+            .increment(expired as u64);
+        return;
+    }
+    if let Some(key) = map
+        .iter()
+        .min_by_key(|(_, (_, until))| *until)
+        .map(|(k, _)| k.clone())
+    {
+        map.remove(&key);
+        metrics::counter!("ussd_sessions_evicted_total").increment(1);
+    }
+}
+
+fn lock(shard: &Shard) -> std::sync::MutexGuard<'_, HashMap<String, (Session, Instant)>> {
+    // A panic while holding the lock cannot leave a half-written entry, so the data stays usable.
+    shard
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl SessionStore for MemoryStore {
+    fn load<'a>(&'a self, msisdn: &'a str) -> BoxFuture<'a, Result<Option<Session>, StoreError>> {
+        Box::pin(async move {
+            let mut map = lock(self.shard(msisdn));
+            match map.get(msisdn) {
+                Some((s, until)) if *until > Instant::now() => Ok(Some(s.clone())),
+                Some(_) => {
+                    map.remove(msisdn);
+                    metrics::counter!("ussd_sessions_expired_total", "reason" => "ttl")
+                        .increment(1);
+                    Ok(None)
+                }
+                None => Ok(None),
+            }
+        })
+    }
+
+    fn save<'a>(
+        &'a self,
+        msisdn: &'a str,
+        session: Session,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            self.insert(msisdn, session, ttl);
+            Ok(())
+        })
+    }
+
+    fn remove<'a>(&'a self, msisdn: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            lock(self.shard(msisdn)).remove(msisdn);
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(id: &str) -> Session {
+        Session::new(id, "svc", "fa", "main", 0)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn sessions_expire_after_their_ttl() {
+        let store = MemoryStore::new(MemoryStoreSettings::default());
+        store
+            .save("98912", session("a"), Duration::from_secs(60))
+            .await
+            .unwrap();
+        tokio::time::advance(Duration::from_secs(59)).await;
+        assert!(store.load("98912").await.unwrap().is_some());
+        tokio::time::advance(Duration::from_secs(2)).await;
+        assert!(store.load("98912").await.unwrap().is_none());
+        assert!(store.is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_full_store_evicts_the_session_closest_to_expiry() {
+        let store = MemoryStore::new(MemoryStoreSettings {
+            shards: 1,
+            max_sessions: 2,
+        });
+        store
+            .save("a", session("a"), Duration::from_secs(10))
+            .await
+            .unwrap();
+        store
+            .save("b", session("b"), Duration::from_secs(100))
+            .await
+            .unwrap();
+        store
+            .save("c", session("c"), Duration::from_secs(100))
+            .await
+            .unwrap();
+        assert_eq!(store.len(), 2);
+        assert!(store.load("a").await.unwrap().is_none());
+        assert!(store.load("b").await.unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn a_new_save_replaces_and_remove_forgets() {
+        let store = MemoryStore::new(MemoryStoreSettings::default());
+        store
+            .save("m", session("one"), Duration::from_secs(60))
+            .await
+            .unwrap();
+        store
+            .save("m", session("two"), Duration::from_secs(60))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.load("m").await.unwrap().unwrap().carrier_session,
+            "two"
+        );
+        store.remove("m").await.unwrap();
+        assert!(store.load("m").await.unwrap().is_none());
+    }
+}
