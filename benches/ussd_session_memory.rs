@@ -3,6 +3,9 @@
 //! Also prints the serialised size a Redis store would hold.
 //!
 //! `cargo bench --bench ussd_session_memory`
+//!
+//! Last run (2026-11-21): 789 bytes per live session all-in (target ≤ 1 KB),
+//! of which 369 are the session's own heap parts; 309 bytes serialised.
 
 use dargah::ussd::session::{Session, Value};
 use dargah::ussd::store::{MemoryStore, MemoryStoreSettings, SessionStore};

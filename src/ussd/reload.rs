@@ -6,13 +6,13 @@
 //! filesystem (including bind mounts where inotify events go missing).
 
 use super::service::UssdService;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 use tokio_util::sync::CancellationToken;
 
 /// What the files look like now: (path, size, modified) of every menu file.
-pub fn fingerprint(dir: &PathBuf) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
-    let files = crate::menu::load::menu_files(std::slice::from_ref(dir)).unwrap_or_default();
+pub fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+    let files = crate::menu::load::menu_files(&[dir.to_path_buf()]).unwrap_or_default();
     files
         .into_iter()
         .map(|p| {

@@ -261,9 +261,8 @@ impl UssdService {
             vars: s.vars.clone(),
             lang: s.lang.clone(),
         };
-        // Spawned so a panicking action becomes an error outcome, not a dropped connection.
-        let task = tokio::spawn(async move { action.run(request).await });
-        let abort = task.abort_handle();
+        // A panicking action becomes an error outcome; a slow one is dropped (cancelled).
+        let task = super::guard::CatchPanic::new(action.run(request));
         match tokio::time::timeout(self.inner.settings.action_timeout, task).await {
             Ok(Ok(Ok(outcome))) => Ok(outcome),
             Ok(Ok(Err(e))) => {
@@ -271,10 +270,7 @@ impl UssdService {
                 Err("error")
             }
             Ok(Err(_)) => Err("panic"),
-            Err(_) => {
-                abort.abort();
-                Err("timeout")
-            }
+            Err(_) => Err("timeout"),
         }
     }
 }

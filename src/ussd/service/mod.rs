@@ -4,6 +4,7 @@
 //!
 //! [`step`]: super::engine::step
 
+mod guard;
 mod hop;
 
 use super::action::ActionRegistry;
@@ -140,13 +141,12 @@ impl UssdService {
 
     /// Answers one carrier message. Never fails: trouble becomes a polite END.
     pub async fn handle(&self, request: UssdRequest) -> UssdReply {
-        // In its own task so that even a bug (a panic) in the engine gets the
-        // citizen an apology and the carrier an answer, never a dropped hop.
-        let this = self.clone();
-        match tokio::spawn(async move { this.answer(request).await }).await {
+        // Even a bug (a panic) in the engine gets the citizen an apology and
+        // the carrier an answer, never a dropped hop.
+        match guard::CatchPanic::new(self.answer(request)).await {
             Ok(reply) => reply,
-            Err(e) => {
-                tracing::error!(error = %e, "a USSD hop failed");
+            Err(guard::Panicked) => {
+                tracing::error!("a USSD hop panicked");
                 metrics::counter!("ussd_hop_failures_total").increment(1);
                 UssdReply {
                     text: crate::menu::labels::Labels::fallback("fa")
