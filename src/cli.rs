@@ -33,6 +33,31 @@ pub enum Command {
     /// Demo and benchmark data.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// USSD menu files.
+    #[command(subcommand)]
+    Menus(MenusCommand),
+    /// A phone in the terminal: dial a USSD code and walk the menus as a handset shows them.
+    Dial {
+        /// What to dial, e.g. '*4*6090#' (deep links like '*4*6090*1#' too).
+        code: String,
+        /// The calling number.
+        #[arg(long, default_value = "09121234567")]
+        msisdn: String,
+        /// A running gateway's cumulative USSD route (e.g. http://127.0.0.1:8080/ussd/africastalking);
+        /// without it the menus run in this process against the configured database.
+        #[arg(long)]
+        url: Option<String>,
+    },
+}
+
+/// `dargah menus …`
+#[derive(Debug, Subcommand)]
+pub enum MenusCommand {
+    /// Validate menu files (default: the whole `ussd.menus_dir`); prints every problem with file and line.
+    Check {
+        /// Files or folders to check.
+        paths: Vec<PathBuf>,
+    },
 }
 
 /// `dargah demo …`
@@ -83,6 +108,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             })
             .await
         }
+        Command::Menus(MenusCommand::Check { paths }) => menus_check(&settings, paths),
+        Command::Dial { code, msisdn, url } => dial(settings, &code, &msisdn, url).await,
         Command::Demo(DemoCommand::Generate { citizens, seed }) => {
             with_registry(&settings, |r| async move {
                 let took = demo::generate(r.as_ref(), citizens, seed).await?;
@@ -106,6 +133,49 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         handle.trigger();
     });
     Ok(app.run().await?)
+}
+
+fn menus_check(settings: &Settings, paths: Vec<PathBuf>) -> anyhow::Result<()> {
+    let paths = if paths.is_empty() {
+        vec![settings.ussd.menus_dir.clone()]
+    } else {
+        paths
+    };
+    let db = registry::connect_lazy(&settings.database)?;
+    let report = crate::menu::check(&paths, &settings.ussd, &crate::startup::ussd::actions(&db));
+    print!("{report}");
+    anyhow::ensure!(report.is_ok(), "the menus have problems");
+    println!("menus ok");
+    Ok(())
+}
+
+async fn dial(
+    settings: Settings,
+    code: &str,
+    msisdn: &str,
+    url: Option<String>,
+) -> anyhow::Result<()> {
+    use crate::ussd::dial::{DialTarget, run_stdio};
+    let dialled =
+        crate::domain::ServiceCode::parse(code).with_context(|| format!("dialling {code}"))?;
+    let msisdn =
+        crate::domain::Msisdn::parse(msisdn).with_context(|| format!("calling from {msisdn}"))?;
+    let limits = settings.ussd.page;
+    let target = match url {
+        Some(url) => DialTarget::Url(url),
+        None => {
+            let db = registry::connect_lazy(&settings.database)?;
+            db.registry
+                .migrate()
+                .await
+                .with_context(|| format!("migrating {}", settings.database.url))?;
+            let actions = crate::startup::ussd::actions(&db);
+            let service = crate::ussd::UssdService::load(settings.ussd.clone(), actions)
+                .map_err(|report| anyhow::anyhow!("invalid menus:\n{report}"))?;
+            DialTarget::InProcess(service)
+        }
+    };
+    Ok(run_stdio(target, dialled, msisdn, limits).await?)
 }
 
 /// Connects, migrates (failing fast: a one-shot command should not wait for

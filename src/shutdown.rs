@@ -42,6 +42,11 @@ impl Shutdown {
         self.token.clone().cancelled_owned()
     }
 
+    /// The underlying token, for components that take a `CancellationToken`.
+    pub fn token(&self) -> CancellationToken {
+        self.token.clone()
+    }
+
     /// Spawns a task that [`Shutdown::drain`] will wait for.
     pub fn spawn<F>(&self, task: F) -> tokio::task::JoinHandle<F::Output>
     where

@@ -11,13 +11,13 @@ pub use database_url::DatabaseUrl;
 
 use figment::{
     Figment,
-    providers::{Env, Format, Serialized, Toml},
+    providers::{Env, Format, Toml},
 };
 use serde::{Deserialize, Serialize};
 use std::{net::SocketAddr, path::Path, time::Duration};
 
 /// Every setting of the gateway.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// The HTTP server: USSD callbacks, APIs, health and metrics.
@@ -32,6 +32,8 @@ pub struct Settings {
     pub api: crate::sms::api::ApiSettings,
     /// One-time codes.
     pub otp: crate::sms::otp::OtpPolicy,
+    /// The USSD engine: menus, pages, sessions, HTTP routes.
+    pub ussd: crate::ussd::UssdSettings,
 }
 
 /// `[sms]`
@@ -145,7 +147,8 @@ impl Settings {
                 path.display()
             )));
         }
-        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        // Defaults come from `#[serde(default)]` on every section.
+        let mut figment = Figment::new();
         if let Some(path) = file {
             figment = figment.merge(Toml::file_exact(path));
         }

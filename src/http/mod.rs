@@ -8,6 +8,7 @@ use crate::registry::{Database, SharedRegistry};
 use crate::sms::api::ApiState;
 use crate::sms::outbox::SharedOutbox;
 use crate::startup::DatabaseStatus;
+use crate::ussd::UssdService;
 use axum::{Router, routing::get};
 use metrics_exporter_prometheus::PrometheusHandle;
 
@@ -24,17 +25,25 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// The SMS API's own state.
     pub api: ApiState,
+    /// The USSD engine, when menus are configured.
+    pub ussd: Option<UssdService>,
 }
 
 impl AppState {
     /// Bundles the shared handles.
-    pub fn new(db: Database, database: DatabaseStatus, api: ApiState) -> Self {
+    pub fn new(
+        db: Database,
+        database: DatabaseStatus,
+        api: ApiState,
+        ussd: Option<UssdService>,
+    ) -> Self {
         AppState {
             registry: db.registry,
             outbox: db.outbox,
             database,
             metrics: crate::telemetry::metrics(),
             api,
+            ussd,
         }
     }
 }
@@ -42,11 +51,17 @@ impl AppState {
 /// Every route of the gateway.
 pub fn router(state: AppState) -> Router {
     let api = crate::sms::api::router(state.api.clone());
+    let ussd = state
+        .ussd
+        .clone()
+        .map(crate::ussd::transport::http::router)
+        .unwrap_or_default();
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .with_state(state)
         .merge(api)
+        .merge(ussd)
         .layer(axum::middleware::from_fn(observe::observe))
 }

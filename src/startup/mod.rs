@@ -4,6 +4,7 @@
 //! Tests bind port 0 and hand the listener in, so they run in parallel.
 
 mod database;
+pub mod ussd;
 
 pub use database::DatabaseStatus;
 
@@ -34,6 +35,9 @@ pub enum StartupError {
     /// A setting that only makes sense once combined with others (e.g. API keys).
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// The menus are invalid; the report lists every problem with file and line.
+    #[error("invalid menus:\n{0}")]
+    Menus(String),
     /// The listener failed.
     #[error("http server: {0}")]
     Io(#[from] std::io::Error),
@@ -63,7 +67,8 @@ impl Application {
             max_parts: settings.sms.max_parts,
             otp: std::sync::Arc::new(otp),
         };
-        let state = AppState::new(db, status, api);
+        let ussd = ussd::build(&settings, &db, &shutdown)?;
+        let state = AppState::new(db, status, api, ussd);
         Ok(Application {
             listener,
             settings,

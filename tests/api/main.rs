@@ -10,3 +10,4 @@ mod otp_api;
 mod registry_story;
 mod shutdown;
 mod sms_api;
+mod ussd_wiring;
