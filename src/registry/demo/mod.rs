@@ -3,9 +3,11 @@
 
 mod data;
 mod generate;
+mod people;
 mod scenarios;
 
 pub use generate::generate;
+pub use people::national_id;
 pub use scenarios::{DEMO_MSISDN, Scenario, scenarios};
 
 use super::model::*;
