@@ -61,6 +61,33 @@ async fn ten_thousand_submits_with_window_fifty_are_all_answered() {
 }
 
 #[tokio::test]
+async fn two_binds_share_one_carrier_queue() {
+    let mut sim = Sim::start().await;
+    let mut s = settings(sim.port);
+    s.binds = 2;
+    let link = start(s);
+    sim.wait_for("two binds", |s| s["bound"] == json!(2)).await;
+    let mut tickets = Vec::new();
+    for i in 0..2_000 {
+        tickets.push(
+            link.carrier
+                .submit(sms(&format!("m{i}")))
+                .await
+                .expect("queued"),
+        );
+    }
+    all_accepted(tickets).await;
+    assert_eq!(link.carrier.bound(), 2);
+    assert_eq!(sim.submits().await.len(), 2_000);
+    link.shutdown().await;
+    assert_eq!(
+        sim.stats().await["stats"]["unbinds"],
+        json!(2),
+        "each bind unbinds"
+    );
+}
+
+#[tokio::test]
 async fn an_idle_link_stays_bound_with_enquire_link() {
     let mut sim = Sim::start().await;
     let mut s = settings(sim.port);
@@ -173,6 +200,42 @@ async fn a_throttling_period_delivers_everything_without_exceeding_the_rate() {
     assert!(
         busiest <= 201,
         "{busiest} submits within one second with max_tps 200"
+    );
+    link.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_response_that_never_comes_times_out_and_the_message_is_resubmitted() {
+    let mut sim = Sim::start().await;
+    let mut s = settings(sim.port);
+    s.response_timeout = std::time::Duration::from_millis(300);
+    let link = start(s);
+    link.wait_bound().await;
+    sim.cmd(json!({"cmd": "ignore", "count": 5})).await;
+    let mut tickets = Vec::new();
+    for i in 0..20 {
+        tickets.push(
+            link.carrier
+                .submit(sms(&format!("m{i}")))
+                .await
+                .expect("queued"),
+        );
+    }
+    all_accepted(tickets).await;
+    let records = sim.submits().await;
+    let ignored: HashSet<_> = texts_with_status(&records, "ignored").into_iter().collect();
+    let ok: HashSet<_> = texts_with_status(&records, "ok").into_iter().collect();
+    assert_eq!(ignored.len(), 5);
+    assert_eq!(ok.len(), 20);
+    assert!(
+        ignored.is_subset(&ok),
+        "each unanswered message was sent again and accepted"
+    );
+    assert_eq!(records.len(), 25);
+    assert_eq!(
+        sim.stats().await["stats"]["binds"],
+        json!(1),
+        "a lost response is no reason to rebind"
     );
     link.shutdown().await;
 }

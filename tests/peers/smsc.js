@@ -7,6 +7,7 @@
 //   {"cmd":"refuse_binds","count":N,"status":13}   refuse the next N binds
 //   {"cmd":"throttle","ms":N}            answer submit_sm with ESME_RTHROTTLED for N ms
 //   {"cmd":"drop_after","answer":A,"hold":H}  answer A more submits, withhold H, then drop the socket
+//   {"cmd":"ignore","count":N}           leave the next N submit_sm unanswered (link stays up)
 //   {"cmd":"silent","on":true}           stop answering anything
 //   {"cmd":"malformed","seq":N}          send a deliver_sm whose body is garbage
 //   {"cmd":"deliver", "pdu":{...}}       send a deliver_sm; answers when deliver_sm_resp arrives
@@ -21,6 +22,7 @@ const state = {
   sessions: [],
   refuse: { count: 0, status: 0x0d },
   throttleUntil: 0,
+  ignore: 0,
   drop: null,
   silent: false,
   messageId: 0,
@@ -77,6 +79,7 @@ function record(pdu, status) {
 function onSubmit(session, pdu) {
   state.stats.submits += 1;
   if (state.silent) { record(pdu, 'silent'); return; }
+  if (state.ignore > 0) { state.ignore -= 1; record(pdu, 'ignored'); return; }
   if (state.drop) {
     if (state.drop.answer > 0) {
       state.drop.answer -= 1;
@@ -161,6 +164,7 @@ const commands = {
   refuse_binds: (c) => { state.refuse = { count: c.count, status: c.status || 0x0d }; return {}; },
   throttle: (c) => { state.throttleUntil = Date.now() + c.ms; return {}; },
   drop_after: (c) => { state.drop = { answer: c.answer, hold: c.hold }; return {}; },
+  ignore: (c) => { state.ignore = c.count; return {}; },
   silent: (c) => { state.silent = !!c.on; return {}; },
   unbind: () => { const s = current(); if (!s) return { error: 'no bound session' }; s.unbind(); return {}; },
   malformed: (c) => {
