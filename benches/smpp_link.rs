@@ -138,13 +138,31 @@ fn bench(c: &mut Criterion) {
 
 /// Latency under full pipelining: 20,000 submitted as fast as the queue takes them.
 fn report_latency(rt: &Runtime, carrier: &Carrier, sm: &ShortMessage) {
-    let (carrier, sm) = (carrier.clone(), sm.clone());
-    let task = rt.spawn(async move { run(&carrier, 20_000, &sm).await });
-    let mut lat = rt.block_on(task).expect("latency task");
+    let (c, m) = (carrier.clone(), sm.clone());
+    let pipelined = rt.spawn(async move { run(&c, 20_000, &m).await });
+    print_percentiles(
+        "20000 pipelined",
+        rt.block_on(pipelined).expect("latency task"),
+    );
+    let (c, m) = (carrier.clone(), sm.clone());
+    let one_by_one = rt.spawn(async move {
+        let mut lat = Vec::with_capacity(5_000);
+        for _ in 0..5_000 {
+            lat.extend(run(&c, 1, &m).await);
+        }
+        lat
+    });
+    print_percentiles(
+        "5000 one at a time",
+        rt.block_on(one_by_one).expect("latency task"),
+    );
+}
+
+fn print_percentiles(what: &str, mut lat: Vec<Duration>) {
     lat.sort();
     let p = |q: f64| lat[((lat.len() as f64 * q) as usize).min(lat.len() - 1)];
     println!(
-        "smpp_link latency submit->ticket over 20000 pipelined: p50 {:?} p99 {:?}",
+        "smpp_link latency submit->ticket, {what}: p50 {:?} p99 {:?}",
         p(0.5),
         p(0.99)
     );
