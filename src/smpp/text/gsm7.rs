@@ -124,7 +124,8 @@ pub fn encode_unpacked(text: &str) -> Option<Vec<u8>> {
 
 /// Decodes unpacked septets. An escape before an unknown septet decodes as the
 /// default-alphabet character (TS 23.038 says a receiver shall do so); a lone
-/// trailing escape decodes as a space, the spec's fallback for the escape itself.
+/// trailing escape, or an escape before another escape, decodes as a space,
+/// the spec's fallback for the escape itself.
 pub fn decode_unpacked(septets: &[u8]) -> String {
     let mut out = String::with_capacity(septets.len());
     let mut iter = septets.iter().map(|b| b & 0x7F);
@@ -134,8 +135,10 @@ pub fn decode_unpacked(septets: &[u8]) -> String {
             continue;
         }
         match iter.next() {
+            // ESC ESC is reserved for a further table we do not know: a space,
+            // like the lone escape, so decoded text always re-encodes.
+            Some(ESCAPE) | None => out.push(' '),
             Some(next) => out.push(extension_char(next).unwrap_or(BASIC[next as usize])),
-            None => out.push(' '),
         }
     }
     out
@@ -296,6 +299,17 @@ mod tests {
         assert_eq!(lookup('€'), Some(Septets::Escaped(0x65)));
         assert_eq!(lookup('Ω'), Some(Septets::One(0x15)));
         assert_eq!(lookup('@'), Some(Septets::One(0x00)));
+    }
+
+    #[test]
+    fn escape_escape_decodes_to_text_that_re_encodes() {
+        // Found by the gsm_decode fuzz target.
+        let text = decode_unpacked(&[27, 27, 0, 37, 27, 40, 27]);
+        assert_eq!(text, " @%{ ");
+        assert_eq!(
+            encode_unpacked(&text).map(|s| decode_unpacked(&s)),
+            Some(text)
+        );
     }
 
     #[test]
