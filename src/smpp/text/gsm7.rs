@@ -112,11 +112,27 @@ pub fn septet_len(text: &str) -> Option<usize> {
 /// Encodes `text` as unpacked septets (one per octet, SMPP data_coding 0).
 /// Returns `None` when a character is not in the alphabet.
 pub fn encode_unpacked(text: &str) -> Option<Vec<u8>> {
+    if text.is_ascii() {
+        return encode_ascii(text.as_bytes());
+    }
     let mut out = Vec::with_capacity(text.len());
     for c in text.chars() {
         match lookup(c)? {
             Septets::One(s) => out.push(s),
             Septets::Escaped(s) => out.extend_from_slice(&[ESCAPE, s]),
+        }
+    }
+    Some(out)
+}
+
+/// ASCII text needs no UTF-8 decoding: one table read per byte.
+fn encode_ascii(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len() + 8);
+    for &b in bytes {
+        match LATIN[usize::from(b)] {
+            NONE => return None,
+            v if v & 0x80 != 0 => out.extend_from_slice(&[ESCAPE, v & 0x7F]),
+            v => out.push(v),
         }
     }
     Some(out)
