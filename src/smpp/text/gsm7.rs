@@ -58,18 +58,44 @@ impl Septets {
     }
 }
 
+/// Septets of the characters U+0000–U+00FF, built at compile time from the
+/// tables above: a septet, `0x80 | septet` for an escaped one, or `NONE`.
+const LATIN: [u8; 256] = latin_table();
+const NONE: u8 = 0xFF;
+
+const fn latin_table() -> [u8; 256] {
+    let mut t = [NONE; 256];
+    let mut i = 0;
+    while i < 128 {
+        let c = BASIC[i] as u32;
+        if c < 256 && i as u8 != ESCAPE {
+            t[c as usize] = i as u8;
+        }
+        i += 1;
+    }
+    let mut k = 0;
+    while k < EXTENSION.len() {
+        let (septet, c) = EXTENSION[k];
+        if (c as u32) < 256 {
+            t[c as usize] = 0x80 | septet;
+        }
+        k += 1;
+    }
+    t
+}
+
 /// The septet(s) for `c`, or `None` when GSM 7-bit cannot represent it.
 pub fn lookup(c: char) -> Option<Septets> {
-    // ASCII letters and digits are the common case; find them without a scan.
-    let ascii_direct = c.is_ascii_alphanumeric() || matches!(c, ' '..='#' | '%'..='?');
-    if ascii_direct {
-        return Some(Septets::One(c as u8));
+    // Latin text is the common case: one table read, no scan.
+    if let Some(&v) = LATIN.get(c as usize) {
+        return match v {
+            NONE => None,
+            v if v & 0x80 != 0 => Some(Septets::Escaped(v & 0x7F)),
+            v => Some(Septets::One(v)),
+        };
     }
     if let Some(i) = BASIC.iter().position(|&b| b == c) {
-        if i as u8 != ESCAPE {
-            return Some(Septets::One(i as u8));
-        }
-        return None;
+        return Some(Septets::One(i as u8));
     }
     EXTENSION
         .iter()
@@ -86,6 +112,9 @@ pub fn septet_len(text: &str) -> Option<usize> {
 /// Encodes `text` as unpacked septets (one per octet, SMPP data_coding 0).
 /// Returns `None` when a character is not in the alphabet.
 pub fn encode_unpacked(text: &str) -> Option<Vec<u8>> {
+    if text.is_ascii() {
+        return encode_ascii(text.as_bytes());
+    }
     let mut out = Vec::with_capacity(text.len());
     for c in text.chars() {
         match lookup(c)? {
@@ -96,9 +125,23 @@ pub fn encode_unpacked(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// ASCII text needs no UTF-8 decoding: one table read per byte.
+fn encode_ascii(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len() + 8);
+    for &b in bytes {
+        match LATIN[usize::from(b)] {
+            NONE => return None,
+            v if v & 0x80 != 0 => out.extend_from_slice(&[ESCAPE, v & 0x7F]),
+            v => out.push(v),
+        }
+    }
+    Some(out)
+}
+
 /// Decodes unpacked septets. An escape before an unknown septet decodes as the
 /// default-alphabet character (TS 23.038 says a receiver shall do so); a lone
-/// trailing escape decodes as a space, the spec's fallback for the escape itself.
+/// trailing escape, or an escape before another escape, decodes as a space,
+/// the spec's fallback for the escape itself.
 pub fn decode_unpacked(septets: &[u8]) -> String {
     let mut out = String::with_capacity(septets.len());
     let mut iter = septets.iter().map(|b| b & 0x7F);
@@ -108,8 +151,10 @@ pub fn decode_unpacked(septets: &[u8]) -> String {
             continue;
         }
         match iter.next() {
+            // ESC ESC is reserved for a further table we do not know: a space,
+            // like the lone escape, so decoded text always re-encodes.
+            Some(ESCAPE) | None => out.push(' '),
             Some(next) => out.push(extension_char(next).unwrap_or(BASIC[next as usize])),
-            None => out.push(' '),
         }
     }
     out
@@ -262,6 +307,25 @@ mod tests {
             .collect();
         let bytes = encode_unpacked(&all).expect("all are representable");
         assert_eq!(decode_unpacked(&bytes), all);
+    }
+
+    #[test]
+    fn the_escape_code_point_itself_is_not_a_character() {
+        assert_eq!(lookup('\u{1B}'), None);
+        assert_eq!(lookup('€'), Some(Septets::Escaped(0x65)));
+        assert_eq!(lookup('Ω'), Some(Septets::One(0x15)));
+        assert_eq!(lookup('@'), Some(Septets::One(0x00)));
+    }
+
+    #[test]
+    fn escape_escape_decodes_to_text_that_re_encodes() {
+        // Found by the gsm_decode fuzz target.
+        let text = decode_unpacked(&[27, 27, 0, 37, 27, 40, 27]);
+        assert_eq!(text, " @%{ ");
+        assert_eq!(
+            encode_unpacked(&text).map(|s| decode_unpacked(&s)),
+            Some(text)
+        );
     }
 
     #[test]
