@@ -255,3 +255,20 @@ impl BindCtx {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Seq;
+
+    #[test]
+    fn sequence_numbers_wrap_from_the_spec_maximum_back_to_one() {
+        let mut seq = Seq::starting_at(0x7FFF_FFFE);
+        let got: Vec<u32> = (0..4).map(|_| seq.next()).collect();
+        assert_eq!(got, vec![0x7FFF_FFFE, 0x7FFF_FFFF, 1, 2]);
+    }
+
+    #[test]
+    fn sequence_zero_is_never_used() {
+        assert_eq!(Seq::starting_at(0).next(), 1);
+    }
+}
