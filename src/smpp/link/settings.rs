@@ -208,4 +208,19 @@ mod tests {
         let text = EXAMPLE.replace("\"transceiver\"", "\"both\"");
         assert!(parse(&text).is_err());
     }
+
+    #[test]
+    fn every_config_example_in_the_carrier_docs_parses() {
+        let docs = include_str!("../../../docs/carriers.md");
+        let blocks: Vec<&str> = docs
+            .split("```toml")
+            .skip(1)
+            .filter_map(|b| b.split("```").next())
+            .collect();
+        assert_eq!(blocks.len(), 5, "one example per profile and a custom one");
+        for block in blocks {
+            let top = parse(block).unwrap_or_else(|e| panic!("{e}\n{block}"));
+            assert_eq!(top.carriers.len(), 1);
+        }
+    }
 }
