@@ -1,13 +1,15 @@
 //! SMPP codec speed: dargah against rusmpp on the same PDUs and texts.
 //!
-//! Decode starts from a `BytesMut` holding one PDU (built outside the timed
-//! part) and goes through each crate's tokio-util `Decoder`; encode writes
-//! into a reused buffer through each crate's `Encoder`.
+//! Decode starts from a `BytesMut` holding 64 copies of the PDU, as a socket
+//! read buffer would (built outside the timed part), and drains it through
+//! each crate's tokio-util `Decoder`; encode writes 64 PDUs into a reused
+//! buffer through each crate's `Encoder`. Times are per batch of 64; the
+//! per-PDU figure is the batch time / 64 (criterion prints it as thrpt).
 
 use std::hint::black_box;
 
 use bytes::{Bytes, BytesMut};
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use dargah::smpp::codec::SmppCodec;
 use dargah::smpp::pdu::{Address, Body, ItsSessionInfo, Pdu, ShortMessage, Tlv, UssdServiceOp};
 use dargah::smpp::text::{gsm7, ucs2};
@@ -76,33 +78,63 @@ fn bench_pdu(c: &mut Criterion, name: &str, pdu: &Pdu) {
     assert_eq!(check.freeze(), wire, "both crates must see the same PDU");
     assert_eq!(parse::decode(&wire).expect("decodes"), *pdu);
 
+    // A socket read buffer holding BATCH PDUs back to back, decoded in turn.
+    let stream: Vec<u8> = wire
+        .iter()
+        .copied()
+        .cycle()
+        .take(wire.len() * BATCH)
+        .collect();
+    let fresh = || BytesMut::from(&stream[..]);
     let mut g = c.benchmark_group(format!("{name}/decode"));
-    let fresh = || BytesMut::from(&wire[..]);
+    g.throughput(Throughput::Elements(BATCH as u64));
     let mut ours = SmppCodec::new();
     g.bench_function("dargah", |b| {
-        b.iter_batched_ref(fresh, |buf| ours.decode(buf), BatchSize::SmallInput)
+        b.iter_batched_ref(fresh, |buf| drain(&mut ours, buf), BatchSize::SmallInput)
     });
     let mut theirs = CommandCodec::new();
     g.bench_function("rusmpp", |b| {
-        b.iter_batched_ref(fresh, |buf| theirs.decode(buf), BatchSize::SmallInput)
+        b.iter_batched_ref(fresh, |buf| drain(&mut theirs, buf), BatchSize::SmallInput)
     });
     g.finish();
 
+    // BATCH PDUs encoded into one reused write buffer.
     let mut g = c.benchmark_group(format!("{name}/encode"));
-    let mut out = BytesMut::with_capacity(1024);
+    g.throughput(Throughput::Elements(BATCH as u64));
+    let mut out = BytesMut::with_capacity(wire.len() * BATCH);
     g.bench_function("dargah", |b| {
         b.iter(|| {
             out.clear();
-            ours.encode(black_box(pdu), &mut out)
+            for _ in 0..BATCH {
+                ours.encode(black_box(pdu), &mut out).expect("encodes");
+            }
         })
     });
     g.bench_function("rusmpp", |b| {
         b.iter(|| {
             out.clear();
-            theirs.encode(black_box(&cmd), &mut out)
+            for _ in 0..BATCH {
+                theirs.encode(black_box(&cmd), &mut out).expect("encodes");
+            }
         })
     });
     g.finish();
+}
+
+const BATCH: usize = 64;
+
+/// Decodes every PDU in `buf`, keeping the results alive until the end as a
+/// link would while it handles them.
+fn drain<D: Decoder>(codec: &mut D, buf: &mut BytesMut) -> Vec<D::Item>
+where
+    D::Error: std::fmt::Debug,
+{
+    let mut items = Vec::with_capacity(BATCH);
+    while let Some(item) = codec.decode(buf).expect("framing") {
+        items.push(item);
+    }
+    assert_eq!(items.len(), BATCH);
+    items
 }
 
 fn codec(c: &mut Criterion) {

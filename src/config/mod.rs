@@ -34,6 +34,8 @@ pub struct Settings {
     pub otp: crate::sms::otp::OtpPolicy,
     /// The USSD engine: menus, pages, sessions, HTTP routes.
     pub ussd: crate::ussd::UssdSettings,
+    /// `[carriers.NAME]`: the SMSCs to bind to (none: no SMPP).
+    pub carriers: crate::smpp::link::Carriers,
 }
 
 /// `[sms]`

@@ -19,6 +19,7 @@
 
 pub mod codec;
 pub mod encode;
+pub mod link;
 pub mod parse;
 pub mod pdu;
 pub mod receipt;

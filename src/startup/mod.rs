@@ -4,6 +4,7 @@
 //! Tests bind port 0 and hand the listener in, so they run in parallel.
 
 mod database;
+mod smpp;
 pub mod ussd;
 
 pub use database::DatabaseStatus;
@@ -68,6 +69,7 @@ impl Application {
             otp: std::sync::Arc::new(otp),
         };
         let ussd = ussd::build(&settings, &db, &shutdown)?;
+        smpp::start(&settings, ussd.clone(), &shutdown);
         let state = AppState::new(db, status, api, ussd);
         Ok(Application {
             listener,

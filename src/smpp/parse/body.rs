@@ -51,6 +51,7 @@ pub(super) fn outbind<'a>(f: Frame<'_>, i: &'a [u8]) -> Res<'a, Outbind> {
 }
 
 /// submit_sm / deliver_sm (§4.4.1, §4.6.1).
+#[inline]
 pub(super) fn short_message<'a>(f: Frame<'_>, i: &'a [u8]) -> Res<'a, ShortMessage> {
     let (i, service_type) = f.cstr(i, Field::ServiceType, max::SERVICE_TYPE)?;
     let (i, source) = f.address(i, Field::SourceAddr, max::ADDR)?;
@@ -63,6 +64,7 @@ pub(super) fn short_message<'a>(f: Frame<'_>, i: &'a [u8]) -> Res<'a, ShortMessa
 }
 
 /// Everything after the destination: shared by submit_sm and submit_multi.
+#[inline]
 fn sm_tail<'a>(f: Frame<'_>, i: &'a [u8]) -> Res<'a, ShortMessage> {
     let (i, esm_class) = octet(i, Field::EsmClass)?;
     let (i, protocol_id) = octet(i, Field::ProtocolId)?;
@@ -93,6 +95,7 @@ fn sm_tail<'a>(f: Frame<'_>, i: &'a [u8]) -> Res<'a, ShortMessage> {
 }
 
 /// `sm_length` then that many octets; 255 is out of range (§4.4.1).
+#[inline]
 fn sm_octets<'a>(f: Frame<'_>, i: &'a [u8]) -> Res<'a, bytes::Bytes> {
     let (i, len) = octet(i, Field::SmLength)?;
     let len = usize::from(len);

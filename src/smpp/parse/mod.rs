@@ -45,6 +45,7 @@ pub fn header(frame: &[u8]) -> Option<Header> {
 
 /// Decodes one complete PDU. String fields of the result share `frame`'s
 /// buffer. A frame shorter than the header reports sequence number 0.
+#[inline]
 pub fn decode(frame: &Bytes) -> Result<Pdu, PduError> {
     let Some(h) = header(frame) else {
         let error = DecodeError::LengthMismatch {
@@ -78,6 +79,7 @@ pub fn decode(frame: &Bytes) -> Result<Pdu, PduError> {
 }
 
 /// Decodes a body, requiring that it consume every octet.
+#[inline]
 fn decode_body(f: Frame<'_>, id: CommandId, i: &[u8]) -> Result<Body, DecodeError> {
     let (rest, body) = match dispatch(f, id, i) {
         Ok(done) => done,
@@ -90,6 +92,7 @@ fn decode_body(f: Frame<'_>, id: CommandId, i: &[u8]) -> Result<Body, DecodeErro
     Ok(body)
 }
 
+#[inline]
 fn dispatch<'a>(f: Frame<'_>, id: CommandId, i: &'a [u8]) -> Res<'a, Body> {
     let empty = |b: Body| -> Res<'a, Body> { Ok((i, b)) };
     match id {
@@ -126,6 +129,7 @@ fn dispatch<'a>(f: Frame<'_>, id: CommandId, i: &'a [u8]) -> Res<'a, Body> {
     }
 }
 
+#[inline]
 fn map<'a, T>(r: Res<'a, T>, wrap: impl FnOnce(T) -> Body) -> Res<'a, Body> {
     r.map(|(i, v)| (i, wrap(v)))
 }

@@ -38,11 +38,13 @@ fn truncated(field: Field) -> nom::Err<PErr> {
 }
 
 /// One octet.
+#[inline]
 pub(super) fn octet(i: &[u8], field: Field) -> Res<'_, u8> {
     be_u8(i).map_err(|_: nom::Err<PErr>| truncated(field))
 }
 
 /// A big-endian 32-bit integer.
+#[inline]
 pub(super) fn word(i: &[u8], field: Field) -> Res<'_, u32> {
     be_u32(i).map_err(|_: nom::Err<PErr>| truncated(field))
 }
@@ -54,6 +56,7 @@ pub(super) struct Frame<'f>(pub &'f Bytes);
 
 impl Frame<'_> {
     /// `s` (a sub-slice of the frame) as `Bytes` without copying.
+    #[inline]
     pub fn bytes(self, s: &[u8]) -> Bytes {
         if s.is_empty() {
             Bytes::new()
@@ -63,6 +66,7 @@ impl Frame<'_> {
     }
 
     /// A C-octet string of at most `max` octets including the NUL (§3.1).
+    #[inline]
     pub fn cstr<'a>(self, i: &'a [u8], field: Field, max: usize) -> Res<'a, Bytes> {
         if i.is_empty() {
             return Err(truncated(field));
@@ -76,6 +80,7 @@ impl Frame<'_> {
     }
 
     /// `ton`, `npi` and an address of at most `max` octets (§5.2.5–5.2.8).
+    #[inline]
     pub fn address<'a>(self, i: &'a [u8], field: Field, max: usize) -> Res<'a, Address> {
         let (i, ton) = octet(i, Field::AddrTon)?;
         let (i, npi) = octet(i, Field::AddrNpi)?;

@@ -112,6 +112,9 @@ pub fn septet_len(text: &str) -> Option<usize> {
 /// Encodes `text` as unpacked septets (one per octet, SMPP data_coding 0).
 /// Returns `None` when a character is not in the alphabet.
 pub fn encode_unpacked(text: &str) -> Option<Vec<u8>> {
+    if text.is_ascii() {
+        return encode_ascii(text.as_bytes());
+    }
     let mut out = Vec::with_capacity(text.len());
     for c in text.chars() {
         match lookup(c)? {
@@ -122,9 +125,23 @@ pub fn encode_unpacked(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// ASCII text needs no UTF-8 decoding: one table read per byte.
+fn encode_ascii(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len() + 8);
+    for &b in bytes {
+        match LATIN[usize::from(b)] {
+            NONE => return None,
+            v if v & 0x80 != 0 => out.extend_from_slice(&[ESCAPE, v & 0x7F]),
+            v => out.push(v),
+        }
+    }
+    Some(out)
+}
+
 /// Decodes unpacked septets. An escape before an unknown septet decodes as the
 /// default-alphabet character (TS 23.038 says a receiver shall do so); a lone
-/// trailing escape decodes as a space, the spec's fallback for the escape itself.
+/// trailing escape, or an escape before another escape, decodes as a space,
+/// the spec's fallback for the escape itself.
 pub fn decode_unpacked(septets: &[u8]) -> String {
     let mut out = String::with_capacity(septets.len());
     let mut iter = septets.iter().map(|b| b & 0x7F);
@@ -134,8 +151,10 @@ pub fn decode_unpacked(septets: &[u8]) -> String {
             continue;
         }
         match iter.next() {
+            // ESC ESC is reserved for a further table we do not know: a space,
+            // like the lone escape, so decoded text always re-encodes.
+            Some(ESCAPE) | None => out.push(' '),
             Some(next) => out.push(extension_char(next).unwrap_or(BASIC[next as usize])),
-            None => out.push(' '),
         }
     }
     out
@@ -296,6 +315,17 @@ mod tests {
         assert_eq!(lookup('€'), Some(Septets::Escaped(0x65)));
         assert_eq!(lookup('Ω'), Some(Septets::One(0x15)));
         assert_eq!(lookup('@'), Some(Septets::One(0x00)));
+    }
+
+    #[test]
+    fn escape_escape_decodes_to_text_that_re_encodes() {
+        // Found by the gsm_decode fuzz target.
+        let text = decode_unpacked(&[27, 27, 0, 37, 27, 40, 27]);
+        assert_eq!(text, " @%{ ");
+        assert_eq!(
+            encode_unpacked(&text).map(|s| decode_unpacked(&s)),
+            Some(text)
+        );
     }
 
     #[test]
