@@ -7,6 +7,8 @@ mod serve;
 mod sim;
 #[path = "smpp_link/support.rs"]
 mod support;
+#[path = "smpp_link/tls.rs"]
+mod tls;
 #[path = "smpp_link/ussd.rs"]
 mod ussd;
 

@@ -1,4 +1,4 @@
-//! Opening one connection: TCP connect, then the bind handshake (SMPP 3.4
+//! Opening one connection: TCP connect (and TLS when configured), then the bind handshake (SMPP 3.4
 //! §4.1) through the framing codec, so a bind_resp and a deliver_sm in the
 //! same TCP segment are both kept.
 
@@ -7,19 +7,19 @@ use futures_util::StreamExt;
 use secrecy::ExposeSecret;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::time::timeout;
 use tokio_util::codec::FramedRead;
 
 use super::settings::{BindMode, CarrierSettings};
+use super::tls::{self, ReadHalf, WriteHalf};
 use crate::smpp::codec::SmppCodec;
 use crate::smpp::encode;
 use crate::smpp::pdu::{Address, Bind, Body, CommandStatus, Pdu};
 
 /// A bound connection, ready for the session.
 pub(crate) struct Connection {
-    pub reader: FramedRead<OwnedReadHalf, SmppCodec>,
-    pub writer: OwnedWriteHalf,
+    pub reader: FramedRead<ReadHalf, SmppCodec>,
+    pub writer: WriteHalf,
 }
 
 /// Why no bound connection was made.
@@ -59,7 +59,12 @@ pub(crate) async fn connect(s: &CarrierSettings, seq: u32) -> Result<Connection,
         .await
         .map_err(|_| ConnectError::Timeout)??;
     stream.set_nodelay(true)?;
-    let (read, mut writer) = stream.into_split();
+    let (read, mut writer) = timeout(
+        s.response_timeout,
+        tls::open(stream, &s.host, s.tls.as_ref()),
+    )
+    .await
+    .map_err(|_| ConnectError::Timeout)??;
     let mut reader = FramedRead::new(read, SmppCodec::new());
     writer.write_all(&bind_pdu(s, seq)?).await?;
     timeout(s.response_timeout, await_bind_resp(&mut reader, seq))
@@ -91,7 +96,7 @@ fn bind_pdu(s: &CarrierSettings, seq: u32) -> Result<Bytes, ConnectError> {
 }
 
 async fn await_bind_resp(
-    reader: &mut FramedRead<OwnedReadHalf, SmppCodec>,
+    reader: &mut FramedRead<ReadHalf, SmppCodec>,
     seq: u32,
 ) -> Result<(), ConnectError> {
     loop {

@@ -25,6 +25,7 @@ mod session;
 pub mod settings;
 mod submit;
 mod throttle;
+pub mod tls;
 mod ussd;
 pub mod ussd_profile;
 mod writer;

@@ -60,10 +60,7 @@ impl Seq {
 
 pub(crate) struct Session<'a> {
     pub ctx: &'a BindCtx,
-    pub reader: tokio_util::codec::FramedRead<
-        tokio::net::tcp::OwnedReadHalf,
-        crate::smpp::codec::SmppCodec,
-    >,
+    pub reader: tokio_util::codec::FramedRead<super::tls::ReadHalf, crate::smpp::codec::SmppCodec>,
     pub out: mpsc::Sender<Bytes>,
     writer: JoinHandle<std::io::Result<()>>,
     pub buf: BytesMut,

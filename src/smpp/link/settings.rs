@@ -97,6 +97,9 @@ pub struct CarrierSettings {
     /// How long graceful shutdown waits for outstanding responses.
     #[serde(default = "secs::<5>", with = "humantime_serde")]
     pub shutdown_timeout: Duration,
+    /// `[carriers.NAME.tls]`: connect over TLS; absent means plain TCP.
+    #[serde(default)]
+    pub tls: Option<super::tls::TlsSettings>,
 }
 
 impl CarrierSettings {
@@ -124,6 +127,7 @@ impl CarrierSettings {
             bind_rejected_backoff: secs::<60>(),
             throttle_backoff: millis::<200>(),
             shutdown_timeout: secs::<5>(),
+            tls: None,
         }
     }
 }
@@ -217,7 +221,11 @@ mod tests {
             .skip(1)
             .filter_map(|b| b.split("```").next())
             .collect();
-        assert_eq!(blocks.len(), 5, "one example per profile and a custom one");
+        assert_eq!(
+            blocks.len(),
+            6,
+            "one example per profile, a custom one and TLS"
+        );
         for block in blocks {
             let top = parse(block).unwrap_or_else(|e| panic!("{e}\n{block}"));
             assert_eq!(top.carriers.len(), 1);
