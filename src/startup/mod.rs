@@ -47,6 +47,8 @@ pub enum StartupError {
 impl Application {
     /// Builds everything; starts connecting to the database in the background.
     pub async fn build(settings: Settings, listener: TcpListener) -> Result<Self, StartupError> {
+        // The metrics recorder first: handles registered before it exist do nothing.
+        crate::telemetry::metrics();
         let shutdown = Shutdown::new();
         let db = registry::connect_lazy(&settings.database)?;
         let status = DatabaseStatus::default();

@@ -61,6 +61,7 @@ async fn serve_answers_a_ussd_dialogue_over_smpp_from_the_menus_and_unbinds_on_s
         .insert("sim".into(), crate::support::settings(sim.port));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let app = Application::build(settings, listener).await.unwrap();
+    let metrics_url = format!("http://{}/metrics", app.local_addr().unwrap());
     let shutdown = app.shutdown_handle();
     let server = tokio::spawn(app.run());
     sim.wait_bound(1).await;
@@ -86,6 +87,25 @@ async fn serve_answers_a_ussd_dialogue_over_smpp_from_the_menus_and_unbinds_on_s
         last["text"].as_str().unwrap().contains("شناسنامه"),
         "{last}"
     );
+
+    let metrics = reqwest::get(&metrics_url)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for name in [
+        "smpp_bind_state",
+        "smpp_submit_sm_total",
+        "smpp_window_outstanding",
+        "smpp_response_seconds_bucket",
+        "smpp_command_status_total",
+    ] {
+        assert!(
+            metrics.contains(name),
+            "{name} missing from /metrics:\n{metrics}"
+        );
+    }
 
     shutdown.trigger();
     tokio::time::timeout(Duration::from_secs(10), server)
