@@ -23,6 +23,17 @@ const MONTHS: [&str; 12] = [
     "اسفند",
 ];
 
+/// The dates ICU4X's constructors take (years −9999…9999). chrono allows
+/// more, and a stored date comes from whoever wrote the row, so dates are
+/// clamped into this range before conversion instead of trusting them.
+fn icu_iso(date: NaiveDate) -> Date<icu_calendar::Iso> {
+    let min = NaiveDate::from_ymd_opt(-9999, 1, 1).unwrap_or(NaiveDate::MIN);
+    let max = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
+    let d = date.clamp(min, max);
+    Date::try_new_iso(d.year(), d.month() as u8, d.day() as u8)
+        .expect("clamped into ICU's constructor range")
+}
+
 /// A day of the Solar Hijri calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SolarDate {
@@ -35,9 +46,7 @@ pub struct SolarDate {
 impl SolarDate {
     /// The Solar Hijri day on which the Gregorian `date` falls.
     pub fn from_gregorian(date: NaiveDate) -> Self {
-        let iso = Date::try_new_iso(date.year(), date.month() as u8, date.day() as u8)
-            .expect("a chrono date is always a valid ISO date");
-        let p = iso.to_calendar(Persian);
+        let p = icu_iso(date).to_calendar(Persian);
         SolarDate {
             gregorian: date,
             year: p.era_year().year,
@@ -126,9 +135,7 @@ pub fn weekday_name(day: Weekday) -> &'static str {
 /// Iran's official lunar calendar may differ by a day or two, which is why the
 /// registration form accepts ±2 days ([`lunar_matches`]).
 pub fn lunar_hijri(date: NaiveDate) -> (i32, u8, u8) {
-    let iso = Date::try_new_iso(date.year(), date.month() as u8, date.day() as u8)
-        .expect("a chrono date is always a valid ISO date");
-    let h = iso.to_calendar(Hijri::new_umm_al_qura());
+    let h = icu_iso(date).to_calendar(Hijri::new_umm_al_qura());
     (
         h.year().extended_year(),
         h.month().ordinal,
@@ -160,6 +167,16 @@ mod tests {
         assert_eq!(s.to_gregorian(), g(2018, 2, 17));
         assert_eq!(s.numeric(), "۱۳۹۶/۱۱/۲۸");
         assert_eq!(s.long(), "شنبه ۲۸ بهمن ۱۳۹۶");
+    }
+
+    #[test]
+    fn a_date_beyond_icus_range_converts_without_panicking() {
+        let far = NaiveDate::from_ymd_opt(20_000, 1, 1).unwrap();
+        assert_eq!(
+            SolarDate::from_gregorian(far).ymd().0,
+            SolarDate::from_gregorian(g(9999, 12, 31)).ymd().0
+        );
+        let _ = lunar_hijri(NaiveDate::MIN);
     }
 
     #[test]
