@@ -27,11 +27,6 @@ impl Shutdown {
         self.token.cancel();
     }
 
-    /// Whether the signal was given.
-    pub fn is_triggered(&self) -> bool {
-        self.token.is_cancelled()
-    }
-
     /// Completes when the signal is given.
     pub async fn cancelled(&self) {
         self.token.cancelled().await

@@ -6,7 +6,6 @@ mod observe;
 
 use crate::registry::{Database, SharedRegistry};
 use crate::sms::api::ApiState;
-use crate::sms::outbox::SharedOutbox;
 use crate::startup::DatabaseStatus;
 use crate::ussd::UssdService;
 use axum::{Router, routing::get};
@@ -17,8 +16,6 @@ use metrics_exporter_prometheus::PrometheusHandle;
 pub struct AppState {
     /// The registration database.
     pub registry: SharedRegistry,
-    /// The SMS outbox (same database).
-    pub outbox: SharedOutbox,
     /// Whether the database has been reached and migrated.
     pub database: DatabaseStatus,
     /// Renders `/metrics`.
@@ -39,7 +36,6 @@ impl AppState {
     ) -> Self {
         AppState {
             registry: db.registry,
-            outbox: db.outbox,
             database,
             metrics: crate::telemetry::metrics(),
             api,

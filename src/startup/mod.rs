@@ -93,7 +93,7 @@ impl Application {
 
     /// The SMS outbox handle, for tests and in-process tools.
     pub fn outbox(&self) -> SharedOutbox {
-        self.state.outbox.clone()
+        self.state.api.outbox.clone()
     }
 
     /// The shutdown handle: trigger it to stop the application.

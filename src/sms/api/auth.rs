@@ -72,19 +72,22 @@ impl Clients {
             .and_then(|h| h.strip_prefix("Bearer "))
             .ok_or(AuthError::Unauthorized)?;
         let client = self.authenticate(key.trim())?;
-        self.admit_client(client, n)
+        client.take(n)?;
+        Ok(client)
     }
+}
 
-    /// Takes `n` messages from an authenticated client's rate limit.
-    pub fn admit_client<'a>(&self, client: &'a Client, n: u32) -> Result<&'a Client, AuthError> {
-        if let (Some(limiter), Some(n)) = (&client.limiter, NonZeroU32::new(n))
+impl Client {
+    /// Takes `n` messages from this client's rate limit.
+    pub fn take(&self, n: u32) -> Result<(), AuthError> {
+        if let (Some(limiter), Some(n)) = (&self.limiter, NonZeroU32::new(n))
             && !matches!(limiter.check_n(n), Ok(Ok(())))
         {
-            metrics::counter!("dargah_api_rate_limited_total", "client" => client.name.clone())
+            metrics::counter!("dargah_api_rate_limited_total", "client" => self.name.clone())
                 .increment(1);
-            return Err(AuthError::RateLimited(client.name.clone()));
+            return Err(AuthError::RateLimited(self.name.clone()));
         }
-        Ok(client)
+        Ok(())
     }
 }
 

@@ -171,7 +171,7 @@ async fn accept(state: &ApiState, p: &Params) -> Result<Answer, Answer> {
     if validity.is_some_and(|m| !(1..=60 * 24 * 30).contains(&m)) {
         return Err(rejected("Validity field misformed, rejected"));
     }
-    if let Err(e) = state.clients.admit_client(client, recipients.len() as u32) {
+    if let Err(e) = client.take(recipients.len() as u32) {
         tracing::info!(error = %e, "sendsms over the client's rate");
         return Err(Answer(
             StatusCode::SERVICE_UNAVAILABLE,
