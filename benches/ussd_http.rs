@@ -12,7 +12,10 @@
 //! 10–135 ms at 8–128. The ≥20,000 hops/s, p99 < 5 ms target is not shown on
 //! this machine; it needs a run on an idle one with the client on other cores.
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use dargah::ussd::action::{ActionError, ActionOutcome, ActionRegistry, ActionRequest, ActionSpec};
 use dargah::ussd::{UssdService, UssdSettings};
 use sqlx::SqlitePool;
@@ -229,15 +232,8 @@ fn http_journeys(c: &mut Criterion) {
     group.finish();
 }
 
-/// The same journey without HTTP: what the engine, store and action cost per hop.
-fn in_process_journeys(c: &mut Criterion) {
-    use dargah::domain::{Msisdn, ServiceCode};
-    use dargah::ussd::{RequestKind, UssdRequest};
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let service = rt.block_on(async {
+fn in_process_service(rt: &tokio::runtime::Runtime) -> UssdService {
+    rt.block_on(async {
         let menus_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/menus");
         let settings = UssdSettings {
             menus_dir,
@@ -245,37 +241,82 @@ fn in_process_journeys(c: &mut Criterion) {
             ..UssdSettings::default()
         };
         UssdService::load(settings, actions(registry().await)).unwrap_or_else(|r| panic!("{r}"))
-    });
+    })
+}
+
+/// One 4-hop journey straight into the service, as caller number `n`.
+fn in_process_journey(rt: &tokio::runtime::Runtime, service: &UssdService, n: u64) {
+    use dargah::domain::{Msisdn, ServiceCode};
+    use dargah::ussd::{RequestKind, UssdRequest};
     let code = ServiceCode::parse("*4*6090#").unwrap();
+    let msisdn = Msisdn::parse(&format!("0912{:07}", n % 10_000_000)).unwrap();
+    let steps = [
+        (RequestKind::Begin, ""),
+        (RequestKind::Continue, "1"),
+        (RequestKind::Continue, "0012345679"),
+        (RequestKind::Continue, "123456"),
+    ];
+    for (kind, input) in steps {
+        let request = UssdRequest {
+            session_id: format!("p{n}"),
+            msisdn: msisdn.clone(),
+            dialled: Some(code.clone()),
+            input: input.to_owned(),
+            kind,
+            carrier: None,
+        };
+        let reply = rt.block_on(service.handle(request));
+        assert!(!reply.end, "{}", reply.text);
+    }
+}
+
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The same journey without HTTP: what the engine, store and action cost per hop.
+fn in_process_journeys(c: &mut Criterion) {
+    let rt = current_thread();
+    let service = in_process_service(&rt);
     let mut n = 0u64;
     let mut group = c.benchmark_group("ussd_in_process_4_hops");
     group.throughput(Throughput::Elements(4));
     group.bench_function("journey", |b| {
         b.iter(|| {
             n += 1;
-            let msisdn = Msisdn::parse(&format!("0912{:07}", n % 10_000_000)).unwrap();
-            let steps = [
-                (RequestKind::Begin, ""),
-                (RequestKind::Continue, "1"),
-                (RequestKind::Continue, "0012345679"),
-                (RequestKind::Continue, "123456"),
-            ];
-            for (kind, input) in steps {
-                let request = UssdRequest {
-                    session_id: format!("p{n}"),
-                    msisdn: msisdn.clone(),
-                    dialled: Some(code.clone()),
-                    input: input.to_owned(),
-                    kind,
-                    carrier: None,
-                };
-                let reply = rt.block_on(service.handle(request));
-                assert!(!reply.end, "{}", reply.text);
-            }
+            in_process_journey(&rt, &service, n);
         })
     });
     group.finish();
 }
 
+/// `USSD_FIXED_JOURNEYS=N cargo bench --bench ussd_http`: runs exactly N
+/// in-process journeys and exits, so that `perf stat -e instructions:u` gives
+/// a per-hop instruction count that does not depend on machine load.
+fn fixed_journeys() -> bool {
+    let Some(n) = std::env::var("USSD_FIXED_JOURNEYS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    else {
+        return false;
+    };
+    let rt = current_thread();
+    let service = in_process_service(&rt);
+    for i in 0..n {
+        in_process_journey(&rt, &service, i);
+    }
+    true
+}
+
 criterion_group!(benches, in_process_journeys, http_journeys);
-criterion_main!(benches);
+
+fn main() {
+    if fixed_journeys() {
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `demo seed`, `demo generate`.
+//! The command line: `serve`, `migrate`, `demo seed`, `demo generate`, `send-sms`, ….
 //!
 //! Errors end here: each is printed once, with its causes, and turned into an exit code.
 
@@ -47,6 +47,24 @@ pub enum Command {
         /// without it the menus run in this process against the configured database.
         #[arg(long)]
         url: Option<String>,
+    },
+    /// Enqueue one SMS through the database (the dispatcher of a running gateway sends it).
+    SendSms {
+        /// The recipient (09…, 98…, +98…; Persian digits too).
+        #[arg(long)]
+        to: String,
+        /// The text.
+        #[arg(long)]
+        text: String,
+        /// 0 (first, one-time codes) to 9 (last).
+        #[arg(long, default_value_t = 5)]
+        priority: u8,
+        /// Wait until the message is delivered or finally not, printing each state.
+        #[arg(long)]
+        wait: bool,
+        /// How long --wait waits, in seconds.
+        #[arg(long, default_value_t = 120)]
+        wait_secs: u64,
     },
 }
 
@@ -110,6 +128,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Menus(MenusCommand::Check { paths }) => menus_check(&settings, paths),
         Command::Dial { code, msisdn, url } => dial(settings, &code, &msisdn, url).await,
+        Command::SendSms {
+            to,
+            text,
+            priority,
+            wait,
+            wait_secs,
+        } => {
+            let wait = wait.then(|| std::time::Duration::from_secs(wait_secs));
+            let req = crate::sms::send::SendRequest {
+                to,
+                text,
+                priority,
+                wait,
+            };
+            crate::sms::send::send(&settings, req).await
+        }
         Command::Demo(DemoCommand::Generate { citizens, seed }) => {
             with_registry(&settings, |r| async move {
                 let took = demo::generate(r.as_ref(), citizens, seed).await?;
@@ -122,6 +156,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
+    // Before binding: once the port answers, a SIGTERM must mean shutdown.
+    let signal = shutdown::os_signal();
     let addr = settings.http.listen;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -129,7 +165,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let app = Application::build(settings, listener).await?;
     let handle = app.shutdown_handle();
     tokio::spawn(async move {
-        shutdown::os_signal().await;
+        signal.await;
         handle.trigger();
     });
     Ok(app.run().await?)
@@ -142,9 +178,18 @@ fn menus_check(settings: &Settings, paths: Vec<PathBuf>) -> anyhow::Result<()> {
         paths
     };
     let db = registry::connect_lazy(&settings.database)?;
-    let report = crate::menu::check(&paths, &settings.ussd, &crate::startup::ussd::actions(&db));
+    let notifier = crate::startup::ussd::notifier(settings, &db).unwrap_or_else(|_| {
+        // Template problems are reported below; check the menus regardless.
+        crate::sms::notifier::Notifier::new(db.outbox.clone(), Default::default())
+    });
+    let actions = crate::startup::ussd::actions(&db, &notifier, settings);
+    let report = crate::menu::check(&paths, &settings.ussd, &actions);
+    let sms = crate::startup::ussd::check_templates(settings, &paths);
+    for p in &sms {
+        println!("{p}");
+    }
     print!("{report}");
-    anyhow::ensure!(report.is_ok(), "the menus have problems");
+    anyhow::ensure!(report.is_ok() && sms.is_empty(), "the menus have problems");
     println!("menus ok");
     Ok(())
 }
@@ -169,7 +214,8 @@ async fn dial(
                 .migrate()
                 .await
                 .with_context(|| format!("migrating {}", settings.database.url))?;
-            let actions = crate::startup::ussd::actions(&db);
+            let notifier = crate::startup::ussd::notifier(&settings, &db)?;
+            let actions = crate::startup::ussd::actions(&db, &notifier, &settings);
             let service = crate::ussd::UssdService::load(settings.ussd.clone(), actions)
                 .map_err(|report| anyhow::anyhow!("invalid menus:\n{report}"))?;
             DialTarget::InProcess(service)

@@ -58,27 +58,34 @@ impl Shutdown {
     }
 }
 
-/// Completes on SIGINT (Ctrl-C) or SIGTERM, whichever comes first.
-pub async fn os_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await
-        }
-    };
+/// Completes on SIGINT (Ctrl-C) or SIGTERM, whichever comes first. SIGTERM
+/// is caught from the moment this is called (not first polled), so a
+/// SIGTERM arriving while the application is still being built is not lost
+/// to the default action (the process dying without its shutdown).
+pub fn os_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        let ctrl_c = async {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        #[cfg(unix)]
+        let term = async {
+            match term {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            _ = ctrl_c => tracing::info!("SIGINT received, shutting down"),
+            _ = term => tracing::info!("SIGTERM received, shutting down"),
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => tracing::info!("SIGINT received, shutting down"),
-        _ = term => tracing::info!("SIGTERM received, shutting down"),
     }
 }
 

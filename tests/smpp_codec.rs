@@ -147,15 +147,39 @@ fn a_command_length_below_the_header_is_fatal() {
 }
 
 #[test]
-fn a_command_length_above_the_maximum_is_fatal_with_a_clear_reason() {
-    let mut buf = BytesMut::from(&[0, 0, 0x10, 0x01][..]);
-    let err = SmppCodec::with_max_len(4096)
+fn a_command_length_above_the_maximum_is_nacked_and_its_octets_skipped_unbuffered() {
+    let mut codec = SmppCodec::with_max_len(4096);
+    let mut buf = BytesMut::new();
+    buf.put_u32(1_000_000);
+    buf.put_u32(0x0000_0005);
+    buf.put_u32(0);
+    buf.put_u32(77);
+    buf.put_bytes(0xAB, 1000);
+    let err = codec
         .decode(&mut buf)
+        .expect("framing kept")
+        .expect("an item")
         .expect_err("too long");
     assert_eq!(
         err.to_string(),
-        "framing lost: command_length 4097 exceeds the configured maximum of 4096 octets"
+        "PDU 0x00000005 seq 77: command_length 1000000 exceeds the configured maximum of 4096 octets"
     );
+    assert_eq!(
+        err.generic_nack(),
+        Pdu::generic_nack(77, CommandStatus::ESME_RINVCMDLEN)
+    );
+    assert!(buf.is_empty(), "what arrived of the body was dropped");
+    let mut rest = 1_000_000 - 1016;
+    while rest > 0 {
+        let n = rest.min(60_000);
+        buf.put_bytes(0xCD, n);
+        assert!(codec.decode(&mut buf).expect("framing").is_none());
+        assert!(buf.is_empty() && buf.capacity() < 100_000, "never buffered");
+        rest -= n;
+    }
+    buf.extend_from_slice(&enquire(3));
+    let next = codec.decode(&mut buf).expect("framing").expect("item");
+    assert_eq!(next.expect("the next PDU decodes").sequence_number, 3);
 }
 
 #[test]

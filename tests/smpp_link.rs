@@ -1,10 +1,18 @@
 //! The SMPP link against a real, independent peer: the node-smpp SMSC
-//! simulator in `tests/peers/` (run `npm ci` there first).
+//! simulator in `tests/peers/` (run `npm ci` there first), and against a
+//! hostile SMSC written in the test (`hostile.rs`) for the faults no real
+//! SMSC library will produce.
 
+#[path = "smpp_link/hostile.rs"]
+mod hostile;
+#[path = "smpp_link/malformed.rs"]
+mod malformed;
 #[path = "smpp_link/serve.rs"]
 mod serve;
 #[path = "smpp_link/sim.rs"]
 mod sim;
+#[path = "smpp_link/storms.rs"]
+mod storms;
 #[path = "smpp_link/support.rs"]
 mod support;
 #[path = "smpp_link/tls.rs"]

@@ -32,10 +32,14 @@ pub struct Settings {
     pub api: crate::sms::api::ApiSettings,
     /// One-time codes.
     pub otp: crate::sms::otp::OtpPolicy,
+    /// Notifications from registry events and appointment reminders.
+    pub notify: crate::sms::events::NotifySettings,
     /// The USSD engine: menus, pages, sessions, HTTP routes.
     pub ussd: crate::ussd::UssdSettings,
     /// `[carriers.NAME]`: the SMSCs to bind to (none: no SMPP).
     pub carriers: crate::smpp::link::Carriers,
+    /// The national smart ID card service: rate limits and the appointment window.
+    pub national_card: crate::services::national_card::NationalCardSettings,
 }
 
 /// `[sms]`
@@ -46,6 +50,12 @@ pub struct SmsSettings {
     pub max_parts: usize,
     /// One-time codes one mobile may be sent per hour, whatever the purpose.
     pub otp_per_msisdn_per_hour: u32,
+    /// `[sms.dispatch]`: how the outbox is drained through the links.
+    pub dispatch: crate::sms::dispatch::DispatchSettings,
+    /// `[sms.routes]`: the carrier of each recipient prefix.
+    pub routes: crate::sms::dispatch::RouteSettings,
+    /// `[sms.callbacks]`: how clients' callback URLs are called.
+    pub callbacks: crate::sms::callbacks::CallbackSettings,
 }
 
 impl Default for SmsSettings {
@@ -53,6 +63,9 @@ impl Default for SmsSettings {
         SmsSettings {
             max_parts: 6,
             otp_per_msisdn_per_hour: 10,
+            dispatch: Default::default(),
+            routes: Default::default(),
+            callbacks: Default::default(),
         }
     }
 }
@@ -66,6 +79,22 @@ pub struct HttpSettings {
     /// How long in-flight requests may run after the shutdown signal.
     #[serde(with = "humantime_serde")]
     pub shutdown_grace: Duration,
+    /// Request bodies above this many octets are refused with 413 before
+    /// they are read (the SMS API keeps its own 1 MiB limit beneath).
+    pub max_body_bytes: usize,
+    /// A client must send its first request's complete headers (and finish
+    /// the TLS handshake) within this, or the connection is closed (slowloris).
+    #[serde(with = "humantime_serde")]
+    pub header_read_timeout: Duration,
+    /// An idle keep-alive connection is closed after this; longer than the
+    /// clients' own idle timeouts (90 s for most), so that they close first.
+    #[serde(with = "humantime_serde")]
+    pub keep_alive_timeout: Duration,
+    /// A request (a slow body included) taking longer gets 408.
+    #[serde(with = "humantime_serde")]
+    pub request_timeout: Duration,
+    /// `[http.tls]`: serve HTTPS with this certificate; absent means plain HTTP.
+    pub tls: Option<crate::http::tls::HttpTlsSettings>,
 }
 
 /// `[database]`
@@ -109,6 +138,11 @@ impl Default for HttpSettings {
         HttpSettings {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             shutdown_grace: Duration::from_secs(10),
+            max_body_bytes: 1 << 20,
+            header_read_timeout: Duration::from_secs(10),
+            keep_alive_timeout: Duration::from_secs(120),
+            request_timeout: Duration::from_secs(30),
+            tls: None,
         }
     }
 }

@@ -3,13 +3,19 @@
 
 mod health;
 mod observe;
+pub mod serve;
+pub mod tls;
 
+use crate::config::HttpSettings;
 use crate::registry::{Database, SharedRegistry};
 use crate::sms::api::ApiState;
 use crate::startup::DatabaseStatus;
 use crate::ussd::UssdService;
+use axum::http::StatusCode;
 use axum::{Router, routing::get};
 use metrics_exporter_prometheus::PrometheusHandle;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 
 /// What handlers share: cheap clones over `Arc`s.
 #[derive(Clone)]
@@ -44,8 +50,9 @@ impl AppState {
     }
 }
 
-/// Every route of the gateway.
-pub fn router(state: AppState) -> Router {
+/// Every route of the gateway, with the limits of `[http]`: bodies above
+/// `max_body_bytes` get 413, requests slower than `request_timeout` get 408.
+pub fn router(state: AppState, http: &HttpSettings) -> Router {
     let api = crate::sms::api::router(state.api.clone());
     let ussd = state
         .ussd
@@ -59,5 +66,10 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .merge(api)
         .merge(ussd)
+        .layer(RequestBodyLimitLayer::new(http.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            http.request_timeout,
+        ))
         .layer(axum::middleware::from_fn(observe::observe))
 }

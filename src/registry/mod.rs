@@ -17,6 +17,10 @@ mod sqlite;
 
 use crate::config::{DatabaseSettings, DatabaseUrl};
 use crate::domain::{AreaCode, IdSerial, Msisdn, NationalId};
+use crate::sms::callbacks::{CallbackStore, SharedCallbackStore};
+use crate::sms::dispatch::{DispatchStore, SharedDispatchStore};
+use crate::sms::events::{EventStore, SharedEventStore};
+use crate::sms::inbox::{InboxStore, SharedInboxStore};
 use crate::sms::otp::{OtpStore, SharedOtpStore};
 use crate::sms::outbox::{Outbox, SharedOutbox};
 use async_trait::async_trait;
@@ -158,6 +162,14 @@ pub struct Database {
     pub outbox: SharedOutbox,
     /// One-time codes.
     pub otp: SharedOtpStore,
+    /// The SMS dispatcher's claims and receipts.
+    pub dispatch: SharedDispatchStore,
+    /// Registry change events, turned into notifications.
+    pub events: SharedEventStore,
+    /// Incoming (MO) SMS.
+    pub inbox: SharedInboxStore,
+    /// Clients' callbacks for message state changes.
+    pub callbacks: SharedCallbackStore,
 }
 
 /// Builds the database handles for the configured URL. No connection is made
@@ -175,10 +187,18 @@ pub fn connect_lazy(settings: &DatabaseSettings) -> Result<Database> {
 }
 
 /// One backend, every view of it.
-fn both<B: Registry + Outbox + OtpStore>(backend: Arc<B>) -> Database {
+fn both<
+    B: Registry + Outbox + OtpStore + DispatchStore + EventStore + InboxStore + CallbackStore,
+>(
+    backend: Arc<B>,
+) -> Database {
     Database {
         registry: backend.clone(),
         outbox: backend.clone(),
-        otp: backend,
+        otp: backend.clone(),
+        dispatch: backend.clone(),
+        events: backend.clone(),
+        inbox: backend.clone(),
+        callbacks: backend,
     }
 }

@@ -46,3 +46,14 @@ crate::sms::otp::sql::sql_otp!(
     "SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))"
 );
 crate::sms::outbox::sql::sql_outbox!(PgBackend, PgConnection);
+crate::sms::dispatch::sql::sql_dispatch!(
+    PgBackend,
+    crate::sms::dispatch::sql::postgres,
+    crate::sms::dispatch::sql::pg_listen
+);
+crate::sms::inbox::sql::sql_inbox!(
+    PgBackend,
+    "SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2 || '/' || ($3::bigint)::text))"
+);
+crate::sms::events::sql::sql_events!(PgBackend, "FOR UPDATE OF e SKIP LOCKED");
+crate::sms::callbacks::sql::sql_callbacks!(PgBackend, crate::sms::callbacks::sql::postgres);

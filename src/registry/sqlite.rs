@@ -58,3 +58,11 @@ sql_admin!(SqliteBackend, Sqlite);
 impl_registry!(SqliteBackend);
 crate::sms::otp::sql::sql_otp!(SqliteBackend, "SELECT $1, $2");
 crate::sms::outbox::sql::sql_outbox!(SqliteBackend, SqliteConnection);
+crate::sms::dispatch::sql::sql_dispatch!(
+    SqliteBackend,
+    crate::sms::dispatch::sql::sqlite,
+    crate::sms::dispatch::sql::no_listen
+);
+crate::sms::inbox::sql::sql_inbox!(SqliteBackend, "SELECT $1, $2, $3");
+crate::sms::events::sql::sql_events!(SqliteBackend, "");
+crate::sms::callbacks::sql::sql_callbacks!(SqliteBackend, crate::sms::callbacks::sql::sqlite);

@@ -1,8 +1,16 @@
 //! SMS: the durable outbox in the shared database and the ways into it (the
-//! JSON API for the web side, direct row inserts). The dispatcher that drains
-//! the outbox through the SMPP links builds on this.
+//! JSON API for the web side, direct row inserts). Services send through
+//! [`notifier::Notifier`], which renders the Persian templates of [`template`].
+//! [`dispatch`] drains the outbox through the SMPP links and stores receipts.
 
 pub mod api;
+pub mod callbacks;
+pub mod dispatch;
+pub mod events;
+pub mod inbox;
+pub mod notifier;
 pub mod otp;
 pub mod outbox;
 pub mod parts;
+pub mod send;
+pub mod template;

@@ -3,7 +3,9 @@
 //!
 //! Tests bind port 0 and hand the listener in, so they run in parallel.
 
+mod callbacks;
 mod database;
+mod events;
 mod smpp;
 pub mod ussd;
 
@@ -14,6 +16,7 @@ use crate::http::{self, AppState};
 use crate::registry::{self, SharedRegistry};
 use crate::shutdown::Shutdown;
 use crate::sms::api::{ApiState, Clients, OtpState};
+use crate::sms::notifier::Notifier;
 use crate::sms::outbox::SharedOutbox;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
@@ -22,8 +25,10 @@ use tokio::net::TcpListener;
 pub struct Application {
     listener: TcpListener,
     settings: Settings,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     state: AppState,
     shutdown: Shutdown,
+    notifier: Notifier,
 }
 
 /// Why the application could not be built or stopped with an error.
@@ -42,6 +47,18 @@ pub enum StartupError {
     /// The listener failed.
     #[error("http server: {0}")]
     Io(#[from] std::io::Error),
+    /// `[http.tls]` names files that do not make a certificate and key.
+    #[error("[http.tls]: {0}")]
+    Tls(#[from] http::tls::TlsError),
+}
+
+fn tls_acceptor(settings: &Settings) -> Result<Option<tokio_rustls::TlsAcceptor>, StartupError> {
+    Ok(settings
+        .http
+        .tls
+        .as_ref()
+        .map(http::tls::acceptor)
+        .transpose()?)
 }
 
 impl Application {
@@ -49,6 +66,7 @@ impl Application {
     pub async fn build(settings: Settings, listener: TcpListener) -> Result<Self, StartupError> {
         // The metrics recorder first: handles registered before it exist do nothing.
         crate::telemetry::metrics();
+        let tls = tls_acceptor(&settings)?;
         let shutdown = Shutdown::new();
         let db = registry::connect_lazy(&settings.database)?;
         let status = DatabaseStatus::default();
@@ -70,14 +88,25 @@ impl Application {
             max_parts: settings.sms.max_parts,
             otp: std::sync::Arc::new(otp),
         };
-        let ussd = ussd::build(&settings, &db, &shutdown)?;
-        smpp::start(&settings, ussd.clone(), &shutdown);
+        let notifier = ussd::notifier(&settings, &db)?;
+        events::start(
+            &settings.notify,
+            &db,
+            notifier.templates(),
+            &status,
+            &shutdown,
+        )?;
+        callbacks::start(&settings.sms.callbacks, &db, &status, &shutdown)?;
+        let ussd = ussd::build(&settings, &db, &notifier, &shutdown)?;
+        smpp::start(&settings, &db, ussd.clone(), &notifier, &shutdown);
         let state = AppState::new(db, status, api, ussd);
         Ok(Application {
             listener,
             settings,
+            tls,
             state,
             shutdown,
+            notifier,
         })
     }
 
@@ -96,6 +125,11 @@ impl Application {
         self.state.api.outbox.clone()
     }
 
+    /// The templated-SMS handle services send through.
+    pub fn notifier(&self) -> Notifier {
+        self.notifier.clone()
+    }
+
     /// The shutdown handle: trigger it to stop the application.
     pub fn shutdown_handle(&self) -> Shutdown {
         self.shutdown.clone()
@@ -108,15 +142,21 @@ impl Application {
         let Application {
             listener,
             settings,
+            tls,
             state,
             shutdown,
+            ..
         } = self;
         let grace = settings.http.shutdown_grace;
         let registry = state.registry.clone();
         tracing::info!(addr = %listener.local_addr()?, database = %settings.database.url, "dargah listening");
-        let server = axum::serve(listener, http::router(state))
-            .with_graceful_shutdown(shutdown.cancelled_owned());
-        let server = shutdown.spawn(server.into_future());
+        let opts = http::serve::ServeOptions {
+            header_read_timeout: settings.http.header_read_timeout,
+            keep_alive_timeout: settings.http.keep_alive_timeout,
+            tls,
+        };
+        let router = http::router(state, &settings.http);
+        let server = shutdown.spawn(http::serve::serve(listener, router, opts, shutdown.clone()));
         shutdown.cancelled().await;
         if !shutdown.drain(grace).await {
             tracing::warn!(
@@ -125,9 +165,8 @@ impl Application {
             );
         }
         registry.close().await;
-        match server.is_finished() {
-            true => server.await.map_err(std::io::Error::other)??,
-            false => server.abort(),
+        if !server.is_finished() {
+            server.abort();
         }
         tracing::info!("shutdown complete");
         Ok(())

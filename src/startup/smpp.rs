@@ -1,15 +1,20 @@
-//! Starting the carriers' SMPP links, and the consumer of what they deliver:
-//! USSD dialogues go to the engine and the answer goes back through the same
-//! carrier's profile.
+//! Starting the carriers' SMPP links, the SMS dispatcher that drains the
+//! outbox through them, and the consumer of what they deliver: USSD
+//! dialogues go to the engine and the answer goes back through the same
+//! carrier's profile; receipts go to the dispatcher's receipt writer.
 //!
-//! Receipts and MO SMS have no consumer until the SMS dispatcher lands: they
-//! are left unacknowledged (the link answers `ESME_RX_T_APPN`), so the SMSC
-//! keeps them and redelivers later instead of losing them.
+//! MO SMS go to the inbox (`sms::inbox`), acknowledged once stored, and the
+//! status keyword service answers them by SMS.
 
 use crate::config::Settings;
 use crate::domain::ServiceCode;
+use crate::registry::Database;
 use crate::shutdown::Shutdown;
 use crate::smpp::link::{self, Carrier, Delivery, Inbound, UssdKind};
+use crate::sms::dispatch::{self, Router, receipts::ReceiptSender};
+use crate::sms::inbox::mo::MoConsumer;
+use crate::sms::inbox::reply::{self, StatusReplies};
+use crate::sms::notifier::Notifier;
 use crate::ussd::{RequestKind, UssdRequest, UssdService};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,7 +24,13 @@ use tokio::sync::mpsc;
 const INBOUND_QUEUE: usize = 1024;
 
 /// Starts every configured carrier; nothing when none is configured.
-pub fn start(settings: &Settings, ussd: Option<UssdService>, shutdown: &Shutdown) {
+pub fn start(
+    settings: &Settings,
+    db: &Database,
+    ussd: Option<UssdService>,
+    notifier: &Notifier,
+    shutdown: &Shutdown,
+) {
     if settings.carriers.is_empty() {
         tracing::info!("no carriers configured: running without SMPP");
         return;
@@ -33,20 +44,62 @@ pub fn start(settings: &Settings, ussd: Option<UssdService>, shutdown: &Shutdown
     tracing::info!(carriers = ?carriers.keys().collect::<Vec<_>>(), "SMPP links starting");
     // The links unbind when the shutdown token is cancelled; draining waits for that.
     shutdown.spawn(links.join());
-    shutdown.spawn(consume(rx, Arc::new(carriers), ussd, shutdown.clone()));
+    let router = Router::new(&settings.sms.routes, carriers.clone());
+    let receipts = dispatch::start(
+        db.dispatch.clone(),
+        router,
+        settings.sms.dispatch.clone(),
+        shutdown,
+    );
+    let consumer = Consumer {
+        carriers: Arc::new(carriers),
+        ussd,
+        receipts,
+        mo: mo_consumer(db, notifier),
+    };
+    shutdown.spawn(consume(rx, consumer, shutdown.clone()));
 }
 
-async fn consume(
-    mut rx: mpsc::Receiver<Delivery>,
+/// Where each kind of delivery goes.
+struct Consumer {
     carriers: Arc<BTreeMap<String, Carrier>>,
     ussd: Option<UssdService>,
-    shutdown: Shutdown,
-) {
+    receipts: ReceiptSender,
+    mo: MoConsumer,
+}
+
+/// The inbox and its keyword service; without the reply templates
+/// (`menus/sms/mo.toml`) no keyword claims anything.
+fn mo_consumer(db: &Database, notifier: &Notifier) -> MoConsumer {
+    let missing = notifier.templates().missing(reply::TEMPLATES);
+    if !missing.is_empty() {
+        tracing::warn!(?missing, "SMS templates missing: MO keywords get no reply");
+    }
+    let replies = missing.is_empty().then(|| StatusReplies {
+        registry: db.registry.clone(),
+        notifier: notifier.clone(),
+    });
+    MoConsumer {
+        store: db.inbox.clone(),
+        replies,
+    }
+}
+
+async fn consume(mut rx: mpsc::Receiver<Delivery>, c: Consumer, shutdown: Shutdown) {
     while let Some(Delivery { message, ack }) = rx.recv().await {
-        match (message, &ussd) {
+        match (message, &c.ussd) {
             (Inbound::Ussd(req), Some(service)) => {
                 ack.accept();
-                shutdown.spawn(answer(req, service.clone(), carriers.clone()));
+                shutdown.spawn(answer(req, service.clone(), c.carriers.clone()));
+            }
+            (Inbound::Receipt(event), _) => {
+                // Acknowledged by the writer once stored; if it is gone
+                // (shutting down) the dropped ack makes the SMSC retry.
+                let _ = c.receipts.send((event, ack)).await;
+            }
+            (Inbound::Sms(sms), _) => {
+                let mo = c.mo.clone();
+                shutdown.spawn(async move { mo.take(sms, ack).await });
             }
             (other, _) => {
                 metrics::counter!("dargah_smpp_inbound_unconsumed_total", "kind" => kind(&other))

@@ -25,7 +25,9 @@ pub struct UssdSettings {
     /// Longest whole dialogue.
     #[serde(with = "humantime_serde")]
     pub session_timeout: Duration,
-    /// Longest an action may take before the citizen gets an apology.
+    /// Longest an action may take before the citizen gets an apology. Under
+    /// 2 s so that a database that hangs still leaves time for the apology
+    /// to reach the carrier within its reply timeout (RELIABILITY.md).
     #[serde(with = "humantime_serde")]
     pub action_timeout: Duration,
     /// Per-carrier overrides (`[ussd.carriers.<name>]`), by transport route name.
@@ -51,7 +53,7 @@ impl Default for UssdSettings {
             resume_window: Duration::from_secs(300),
             reply_timeout: Duration::from_secs(60),
             session_timeout: Duration::from_secs(180),
-            action_timeout: Duration::from_secs(3),
+            action_timeout: Duration::from_millis(1500),
             carriers: BTreeMap::new(),
             routes: vec![
                 RouteSettings::new(

@@ -211,7 +211,28 @@ async fn post_takes_a_form_or_kannels_headers(db: TestDb) {
     assert_eq!(texts, ["سلام", "درود"]);
 }
 
+/// A NUL in the text or sender used to reach the database and come back as
+/// "Temporal failure" (503); it is a misformed body, like Kannel says.
+async fn a_nul_character_is_a_misformed_body_and_enqueues_nothing(db: TestDb) {
+    let app = app(&db).await;
+    let base = "username=portal&password=p4ss&to=09121234567";
+    for extra in [
+        "text=%00abc",
+        "text=abc&from=%00",
+        "text=abc&dlr-url=http://x/%00",
+    ] {
+        let (status, body) = get(&app, &format!("{base}&{extra}")).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (400, "Charset or body misformed, rejected"),
+            "{extra}"
+        );
+    }
+    assert!(bodies(&db).await.is_empty());
+}
+
 crate::on_both_backends!(
+    a_nul_character_is_a_misformed_body_and_enqueues_nothing,
     a_utf8_persian_text_is_accepted_with_kannels_reply,
     windows_1256_and_utf16_texts_are_decoded,
     kannels_refusals_come_with_kannels_words,

@@ -3,11 +3,25 @@
 mod fixtures;
 mod helpers;
 
+mod bad_http;
 mod cli;
+mod db_outage;
 mod health;
+mod hostile_input;
+mod https;
 mod kannel_api;
+mod national_card;
+mod notify;
+mod openapi;
 mod otp_api;
+mod proxy;
 mod registry_story;
+mod secrets;
 mod shutdown;
 mod sms_api;
+mod sms_callbacks;
+mod sms_dispatch;
+mod sms_mo;
+mod sms_notifier;
+mod soak;
 mod ussd_wiring;

@@ -108,6 +108,17 @@ impl Session<'_> {
     /// Classifies and hands over; the response goes out once the consumer
     /// answers, from a task of its own so the window keeps moving.
     fn deliver(&mut self, seq: u32, sm: ShortMessage, resp: fn(MessageIdResp) -> Body) {
+        let Ok(permit) = self.deliveries.clone().try_acquire_owned() else {
+            // The consumer is this far behind: the SMSC keeps the message.
+            self.ctx.metrics.deliveries_refused.increment(1);
+            debug!(seq, "inbound window full; ESME_RMSGQFUL");
+            self.queue(&Pdu {
+                command_status: CommandStatus::ESME_RMSGQFUL,
+                sequence_number: seq,
+                body: resp(MessageIdResp::default()),
+            });
+            return;
+        };
         let inner = &self.ctx.inner;
         let classified = inbound::classify(&inner.name, &inner.profile, sm);
         let (consumer, out) = (self.ctx.inbound.clone(), self.out.clone());
@@ -130,6 +141,7 @@ impl Session<'_> {
             if let Ok(bytes) = encode::to_bytes(&pdu) {
                 let _ = out.send(bytes).await;
             }
+            drop(permit);
         });
     }
 

@@ -37,6 +37,7 @@ pub(crate) struct BindMetrics {
     pub throttled: Counter,
     pub timeouts: Counter,
     pub generic_nacks: Counter,
+    pub deliveries_refused: Counter,
 }
 
 impl BindMetrics {
@@ -62,6 +63,7 @@ impl BindMetrics {
             throttled: counter!("smpp_throttled_total", &labels),
             timeouts: counter!("smpp_response_timeouts_total", &labels),
             generic_nacks: counter!("smpp_generic_nack_sent_total", &labels),
+            deliveries_refused: counter!("smpp_deliver_refused_total", &labels),
             carrier: c,
             bind: b,
         }

@@ -8,10 +8,11 @@
 //! none is lost.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior, interval};
 use tracing::{debug, warn};
@@ -71,6 +72,8 @@ pub(crate) struct Session<'a> {
     pub last_rx: Instant,
     draining: Option<Instant>,
     pub unbinding: Option<(u32, Instant)>,
+    /// Permits for deliveries awaiting the consumer (`inbound_window`).
+    pub deliveries: Arc<Semaphore>,
 }
 
 impl<'a> Session<'a> {
@@ -90,6 +93,7 @@ impl<'a> Session<'a> {
             last_rx: Instant::now(),
             draining: None,
             unbinding: None,
+            deliveries: Arc::new(Semaphore::new(usize::from(s.inbound_window.max(1)))),
         }
     }
 
@@ -133,16 +137,21 @@ impl<'a> Session<'a> {
             && self.window.len() < self.throttle.window()
     }
 
-    /// Sends the encoded PDUs gathered this turn as one chunk.
+    /// Sends the encoded PDUs gathered this turn as one chunk. A peer that
+    /// stops reading fills the writer's queue; after the response timeout
+    /// the connection is given up rather than the session hanging with
+    /// its window (which then goes back for resubmission).
     async fn flush(&mut self) -> Result<(), End> {
         if self.buf.is_empty() {
             return Ok(());
         }
         let chunk = self.buf.split().freeze();
-        self.out
-            .send(chunk)
-            .await
-            .map_err(|_| End::Lost("writer stopped".into()))
+        let limit = self.ctx.inner.settings.response_timeout;
+        match tokio::time::timeout(limit, self.out.send(chunk)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(End::Lost("writer stopped".into())),
+            Err(_) => Err(End::Lost(format!("the SMSC read nothing for {limit:?}"))),
+        }
     }
 
     /// Puts `first` and as many more as the window allows on the wire.
@@ -232,14 +241,16 @@ impl<'a> Session<'a> {
             buf,
             ..
         } = self;
+        let grace = ctx.inner.settings.response_timeout;
         if !buf.is_empty() {
-            let _ = out.send(buf.freeze()).await;
+            let _ = tokio::time::timeout(grace, out.send(buf.freeze())).await;
         }
         drop(out);
-        let grace = ctx.inner.settings.response_timeout;
         // Delivery tasks still awaiting their consumer hold a sender; past
         // the grace period their responses are moot (the SMSC will redeliver).
-        if tokio::time::timeout(grace, &mut writer).await.is_err() {
+        // A writer that already ended (its end is what stopped the session)
+        // must not be polled again: a JoinHandle panics after completion.
+        if !writer.is_finished() && tokio::time::timeout(grace, &mut writer).await.is_err() {
             writer.abort();
         }
     }

@@ -63,6 +63,11 @@ pub struct CarrierSettings {
     /// Requests outstanding per bind before we wait for responses.
     #[serde(default = "default_window")]
     pub window: u16,
+    /// deliver_sm/data_sm per bind waiting for the consumer before further
+    /// ones are answered ESME_RMSGQFUL (the SMSC retries them later); bounds
+    /// the memory and tasks a flooding SMSC can take.
+    #[serde(default = "default_inbound_window")]
+    pub inbound_window: u16,
     /// submit_sm per second across all binds of this carrier; none = unlimited.
     #[serde(default)]
     pub max_tps: Option<u32>,
@@ -116,6 +121,7 @@ impl CarrierSettings {
             bind: BindMode::default(),
             binds: 1,
             window: default_window(),
+            inbound_window: default_inbound_window(),
             max_tps: None,
             bind_max_tps: None,
             ussd_profile: ProfileRef::default(),
@@ -142,6 +148,10 @@ fn one() -> u16 {
 
 fn default_window() -> u16 {
     10
+}
+
+fn default_inbound_window() -> u16 {
+    2048
 }
 
 fn secs<const N: u64>() -> Duration {

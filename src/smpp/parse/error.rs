@@ -125,15 +125,24 @@ pub enum DecodeError {
         /// Tag.
         tag: u16,
     },
+    /// `command_length` above the configured maximum: the codec skipped the
+    /// PDU's octets without buffering them.
+    #[error("command_length {len} exceeds the configured maximum of {max} octets")]
+    TooLong {
+        /// Length announced.
+        len: u32,
+        /// Our maximum.
+        max: usize,
+    },
 }
 
 impl DecodeError {
     /// The command_status to answer with (§5.1.3).
     pub fn command_status(&self) -> CommandStatus {
         match self {
-            DecodeError::LengthMismatch { .. } | DecodeError::TrailingOctets(_) => {
-                CommandStatus::ESME_RINVCMDLEN
-            }
+            DecodeError::LengthMismatch { .. }
+            | DecodeError::TrailingOctets(_)
+            | DecodeError::TooLong { .. } => CommandStatus::ESME_RINVCMDLEN,
             DecodeError::UnknownCommand(_) => CommandStatus::ESME_RINVCMDID,
             // sm_length promising more than the PDU holds is a message-length fault.
             DecodeError::Truncated(Field::ShortMessage) => CommandStatus::ESME_RINVMSGLEN,

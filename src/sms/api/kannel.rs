@@ -152,6 +152,10 @@ async fn accept(state: &ApiState, p: &Params) -> Result<Answer, Answer> {
     };
     let recipients = recipients(p)?;
     let text = text(p)?;
+    let nul = |n: &&str| p.get(*n).is_some_and(|v| v.contains(&0));
+    if ["from", "dlr-url", "dlrurl"].iter().any(nul) {
+        return Err(rejected("Charset or body misformed, rejected"));
+    }
     if text.trim().is_empty() {
         return Err(rejected("Empty text not allowed, rejected."));
     }
@@ -190,7 +194,9 @@ async fn accept(state: &ApiState, p: &Params) -> Result<Answer, Answer> {
             priority: Priority::NORMAL,
             valid_until: validity.map(|m| Utc::now() + Duration::minutes(m)),
             callback_url: text_param(p, &["dlr-url", "dlrurl"]).filter(|s| !s.is_empty()),
-            dlr_mask,
+            // Kannel sends no report without a mask; 0 (not NULL, which
+            // means a JSON client's "every final state") keeps it so.
+            dlr_mask: dlr_mask.or(Some(0)),
         })
         .collect();
     match state.outbox.enqueue_batch(&messages).await {
@@ -257,7 +263,8 @@ fn text(p: &Params) -> Result<String, Answer> {
         .ok_or_else(|| rejected("Charset or body misformed, rejected"))?;
     let raw = p.get("text").map(Vec::as_slice).unwrap_or_default();
     let (text, had_errors) = encoding.decode_without_bom_handling(raw);
-    if had_errors {
+    // Neither database stores a NUL in text; found by schemathesis on the JSON API.
+    if had_errors || text.contains('\0') {
         return Err(rejected("Charset or body misformed, rejected"));
     }
     Ok(text.into_owned())

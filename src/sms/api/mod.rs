@@ -5,7 +5,9 @@
 mod auth;
 mod json;
 mod kannel;
+pub mod openapi;
 mod otp;
+pub mod schema;
 mod settings;
 
 pub use auth::{AuthError, Clients};
@@ -13,11 +15,13 @@ pub use settings::{ApiClientSettings, ApiSettings};
 
 use crate::sms::otp::{OtpPolicy, SharedOtpStore};
 use crate::sms::outbox::SharedOutbox;
-use axum::{Router, extract::DefaultBodyLimit, routing::get, routing::post};
+use axum::{Router, extract::DefaultBodyLimit, routing::get};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use secrecy::SecretString;
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// Request bodies above this are refused before parsing (a batch of a few
 /// thousand messages fits).
@@ -66,17 +70,27 @@ impl OtpState {
     }
 }
 
-/// The routes of the SMS API.
+/// The JSON routes and their OpenAPI document, built together.
+pub fn json_routes(state: ApiState) -> (Router, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(json::send))
+        .routes(routes!(json::status))
+        .routes(routes!(otp::issue))
+        .routes(routes!(otp::verify))
+        .with_state(state)
+        .split_for_parts()
+}
+
+/// The routes of the SMS API, `/openapi.json` included.
 pub fn router(state: ApiState) -> Router {
-    Router::new()
-        .route("/v1/sms", post(json::send))
-        .route("/v1/sms/{id}", get(json::status))
-        .route("/v1/otp", post(otp::issue))
+    let (json, doc) = json_routes(state.clone());
+    let kannel = Router::new()
         .route(
             "/cgi-bin/sendsms",
             get(kannel::sendsms).post(kannel::sendsms),
         )
-        .route("/v1/otp/verify", post(otp::verify))
+        .with_state(state);
+    json.merge(kannel)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(state)
+        .merge(openapi::route(&doc))
 }

@@ -2,6 +2,7 @@
 
 use super::ApiState;
 use super::json::{ApiError, bad, bearer};
+use super::schema::{ErrorBody, OtpSent, OtpVerdict};
 use crate::domain::{Msisdn, digits};
 use crate::sms::otp::{Issued, NewOtp, Verdict, code_hash, new_code};
 use crate::sms::outbox::{NewSms, Priority};
@@ -11,20 +12,32 @@ use axum::{
 };
 use chrono::Utc;
 use serde::Deserialize;
-use serde_json::json;
+use utoipa::ToSchema;
 
-#[derive(Deserialize)]
+/// Ask for a code.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct OtpRequest {
+    /// The mobile, in any form `POST /v1/sms` accepts.
+    #[schema(pattern = r"^(\+98|0098|98|0)?9[0-9]{9}$", example = "09121234567")]
     msisdn: String,
+    /// What the code is for: 1 to 32 of `a-z`, `0-9`, `-`, `_` (e.g. `login`).
+    #[schema(pattern = "^[a-z0-9_-]{1,32}$", example = "login")]
     purpose: String,
 }
 
-#[derive(Deserialize)]
+/// Check a code.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct VerifyRequest {
+    /// The mobile the code was sent to.
+    #[schema(pattern = r"^(\+98|0098|98|0)?9[0-9]{9}$", example = "09121234567")]
     msisdn: String,
+    /// The purpose it was asked for.
+    #[schema(pattern = "^[a-z0-9_-]{1,32}$", example = "login")]
     purpose: String,
+    /// The code as typed (Persian digits are accepted too).
+    #[schema(pattern = "^[0-9]+$", example = "123456")]
     code: String,
 }
 
@@ -41,13 +54,25 @@ fn checked(msisdn: &str, purpose: &str) -> Result<Msisdn, ApiError> {
 }
 
 /// Issues a code: 202, or 429 with the seconds to wait before a new one.
+#[utoipa::path(post, path = "/v1/otp", tag = "otp",
+    request_body = OtpRequest,
+    responses(
+        (status = 202, description = "The code is on its way (urgent priority)", body = OtpSent),
+        (status = 400, description = "Invalid JSON, number or purpose", body = ErrorBody),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 429, description = "Too soon for a new code, or over a rate limit", body = ErrorBody,
+            headers(("Retry-After" = i64, description = "Seconds to wait"))),
+        (status = 503, description = "The code store is unavailable", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
 pub(super) async fn issue(
     State(state): State<ApiState>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let r: OtpRequest = serde_json::from_slice(&body).map_err(|e| bad(e.to_string()))?;
+    // The key first: a caller without one learns nothing about the body.
     let client = state.clients.admit(bearer(&headers), 1)?;
+    let r: OtpRequest = serde_json::from_slice(&body).map_err(|e| bad(e.to_string()))?;
     let msisdn = checked(&r.msisdn, &r.purpose)?;
     let otp = &state.otp;
     if otp
@@ -92,7 +117,12 @@ pub(super) async fn issue(
         Issued::Sent(id, sms_id) => {
             metrics::counter!("dargah_otp_issued_total", "client" => client.name.clone())
                 .increment(1);
-            let body = json!({"id": id, "sms_id": sms_id, "expires_in": ttl.num_seconds(), "resend_after": resend.num_seconds()});
+            let body = OtpSent {
+                id,
+                sms_id,
+                expires_in: ttl.num_seconds(),
+                resend_after: resend.num_seconds(),
+            };
             Ok((StatusCode::ACCEPTED, Json(body)).into_response())
         }
         Issued::TooSoon(wait) => Err(ApiError::too_many(
@@ -103,13 +133,24 @@ pub(super) async fn issue(
 }
 
 /// Checks a code: 200 with `valid` and, when false, the reason.
+#[utoipa::path(post, path = "/v1/otp/verify", tag = "otp",
+    request_body = VerifyRequest,
+    responses(
+        (status = 200, description = "Checked; a right code is used up", body = OtpVerdict),
+        (status = 400, description = "Invalid JSON, number or purpose", body = ErrorBody),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 429, description = "Over the client's rate limit", body = ErrorBody,
+            headers(("Retry-After" = i64, description = "Seconds to wait"))),
+        (status = 503, description = "The code store is unavailable", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
 pub(super) async fn verify(
     State(state): State<ApiState>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let r: VerifyRequest = serde_json::from_slice(&body).map_err(|e| bad(e.to_string()))?;
     state.clients.admit(bearer(&headers), 1)?;
+    let r: VerifyRequest = serde_json::from_slice(&body).map_err(|e| bad(e.to_string()))?;
     let msisdn = checked(&r.msisdn, &r.purpose)?;
     let code = digits::digits_only(&r.code)
         .filter(|c| !c.is_empty())
@@ -135,8 +176,14 @@ pub(super) async fn verify(
     };
     metrics::counter!("dargah_otp_verified_total", "outcome" => label).increment(1);
     let body = match verdict {
-        Verdict::Valid => json!({"valid": true}),
-        _ => json!({"valid": false, "reason": verdict}),
+        Verdict::Valid => OtpVerdict {
+            valid: true,
+            reason: None,
+        },
+        _ => OtpVerdict {
+            valid: false,
+            reason: Some(verdict),
+        },
     };
     Ok(Json(body).into_response())
 }

@@ -33,7 +33,17 @@ impl Default for Priority {
 }
 
 /// Where a message stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    utoipa::ToSchema,
+)]
 #[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum SmsState {
@@ -97,7 +107,7 @@ impl Enqueued {
 }
 
 /// A message as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Sms {
     /// Key.
     pub id: i64,
@@ -105,11 +115,13 @@ pub struct Sms {
     pub client: String,
     /// The client's reference.
     pub client_ref: Option<String>,
-    /// Recipient.
+    /// Recipient, canonical `989…`.
+    #[schema(value_type = String, example = "989121234567")]
     pub recipient: Msisdn,
     /// Text.
     pub body: String,
     /// Priority.
+    #[schema(value_type = u8, minimum = 0, maximum = 9)]
     pub priority: Priority,
     /// State.
     pub state: SmsState,

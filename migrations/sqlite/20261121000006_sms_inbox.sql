@@ -1,0 +1,32 @@
+-- Mobile-originated SMS (issue 7, "MO SMS"). A message is stored whole:
+-- parts of a concatenated message wait in sms_inbox_parts until the last
+-- one arrives, then are joined, decoded and moved here in one transaction.
+CREATE TABLE sms_inbox (
+    id              INTEGER PRIMARY KEY,
+    carrier         TEXT NOT NULL,
+    source          TEXT NOT NULL,
+    destination     TEXT NOT NULL,
+    text            TEXT,
+    data_coding     INTEGER NOT NULL,
+    parts           INTEGER NOT NULL DEFAULT 1,
+    received_at     TEXT NOT NULL,
+    state           TEXT NOT NULL DEFAULT 'received',
+    handled_by      TEXT,
+    reply_outbox_id INTEGER REFERENCES sms_outbox (id),
+    updated_at      TEXT NOT NULL
+);
+CREATE INDEX sms_inbox_state ON sms_inbox (state, id);
+
+-- Parts of concatenated MO messages still waiting for their siblings.
+CREATE TABLE sms_inbox_parts (
+    carrier      TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    destination  TEXT NOT NULL,
+    reference    INTEGER NOT NULL,
+    total        INTEGER NOT NULL,
+    seqnum       INTEGER NOT NULL,
+    data_coding  INTEGER NOT NULL,
+    octets       BLOB NOT NULL,
+    received_at  TEXT NOT NULL,
+    PRIMARY KEY (carrier, source, destination, reference, total, seqnum)
+);

@@ -1,0 +1,4 @@
+//! In-repo peers for tests and benchmarks: things that stand in for a
+//! carrier where the real one cannot run here.
+
+pub mod sink;
