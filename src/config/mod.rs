@@ -95,6 +95,9 @@ pub struct HttpSettings {
     pub request_timeout: Duration,
     /// `[http.tls]`: serve HTTPS with this certificate; absent means plain HTTP.
     pub tls: Option<crate::http::tls::HttpTlsSettings>,
+    /// `[http.outbound]`: how the gateway's own calls out (callbacks, MO
+    /// forwarding) trust HTTPS servers.
+    pub outbound: crate::http::outbound::OutboundSettings,
 }
 
 /// `[database]`
@@ -143,6 +146,7 @@ impl Default for HttpSettings {
             keep_alive_timeout: Duration::from_secs(120),
             request_timeout: Duration::from_secs(30),
             tls: None,
+            outbound: Default::default(),
         }
     }
 }

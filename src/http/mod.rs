@@ -3,6 +3,7 @@
 
 mod health;
 mod observe;
+pub mod outbound;
 pub mod serve;
 pub mod tls;
 

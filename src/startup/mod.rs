@@ -96,7 +96,7 @@ impl Application {
             &status,
             &shutdown,
         )?;
-        callbacks::start(&settings.sms.callbacks, &db, &status, &shutdown)?;
+        callbacks::start(&settings, &db, &status, &shutdown)?;
         let ussd = ussd::build(&settings, &db, &notifier, &shutdown)?;
         smpp::start(&settings, &db, ussd.clone(), &notifier, &shutdown);
         let state = AppState::new(db, status, api, ussd);

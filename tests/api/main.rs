@@ -9,6 +9,7 @@ mod db_outage;
 mod health;
 mod hostile_input;
 mod https;
+mod https_callbacks;
 mod kannel_api;
 mod national_card;
 mod notify;

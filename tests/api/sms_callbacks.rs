@@ -69,7 +69,7 @@ impl Receiver {
     }
 }
 
-fn settings(db: &TestDb, sink: &Sink, attempts: u32) -> Settings {
+pub(crate) fn settings(db: &TestDb, sink: &Sink, attempts: u32) -> Settings {
     let mut s = db.settings();
     let mut carrier = CarrierSettings::new("127.0.0.1", sink.port(), "dargah", "secret");
     carrier.reconnect_min = Duration::from_millis(50);
@@ -89,7 +89,7 @@ fn settings(db: &TestDb, sink: &Sink, attempts: u32) -> Settings {
 }
 
 /// Waits until every callback has left `pending` (or fails after 20 s).
-async fn until_settled(db: &TestDb, n: i64) -> Vec<(i64, String, i64)> {
+pub(crate) async fn until_settled(db: &TestDb, n: i64) -> Vec<(i64, String, i64)> {
     let pool = db.raw().await;
     let mut rows: Vec<(i64, String, i64)> = Vec::new();
     for _ in 0..400 {
@@ -109,7 +109,7 @@ async fn until_settled(db: &TestDb, n: i64) -> Vec<(i64, String, i64)> {
     panic!("callbacks never settled: {rows:?}");
 }
 
-async fn attempts(db: &TestDb) -> Vec<(i64, Option<i64>, Option<String>)> {
+pub(crate) async fn attempts(db: &TestDb) -> Vec<(i64, Option<i64>, Option<String>)> {
     sqlx::query_as(
         "SELECT CAST(attempt AS BIGINT), CAST(status_code AS BIGINT), error \
          FROM sms_callback_attempts ORDER BY callback_id, attempt",
@@ -119,7 +119,7 @@ async fn attempts(db: &TestDb) -> Vec<(i64, Option<i64>, Option<String>)> {
     .unwrap()
 }
 
-async fn send_json(app: &TestApp, body: serde_json::Value) -> i64 {
+pub(crate) async fn send_json(app: &TestApp, body: serde_json::Value) -> i64 {
     let r = app
         .client
         .post(app.url("/v1/sms"))
@@ -133,7 +133,7 @@ async fn send_json(app: &TestApp, body: serde_json::Value) -> i64 {
     answer["id"].as_i64().expect("an id")
 }
 
-async fn stop(app: TestApp) {
+pub(crate) async fn stop(app: TestApp) {
     app.shutdown.trigger();
     let _ = app.server.await;
 }

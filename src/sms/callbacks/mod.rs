@@ -41,17 +41,18 @@ pub struct CallbackWorker {
 }
 
 impl CallbackWorker {
-    /// A worker over `store`; fails only if the HTTP client cannot be built.
-    pub fn new(store: SharedCallbackStore, settings: CallbackSettings) -> reqwest::Result<Self> {
-        let http = reqwest::Client::builder()
-            .timeout(settings.timeout)
-            .user_agent(concat!("dargah/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(CallbackWorker {
+    /// A worker over `store`, calling out with `http` (see
+    /// [`crate::http::outbound::client`]).
+    pub fn new(
+        store: SharedCallbackStore,
+        settings: CallbackSettings,
+        http: reqwest::Client,
+    ) -> Self {
+        CallbackWorker {
             store,
             settings,
             http,
-        })
+        }
     }
 
     /// Claims and calls until `cancel`; the calls in flight then finish.
