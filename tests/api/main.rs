@@ -17,6 +17,8 @@ mod openapi;
 mod otp_api;
 mod proxy;
 mod registry_story;
+#[path = "../common/screens.rs"]
+mod screens;
 mod secrets;
 mod shutdown;
 mod sms_api;

@@ -16,9 +16,9 @@
 //! Every page is also checked against the page limits (80 UCS-2 / 182 GSM-7).
 
 use super::support::{Effects, service};
+use crate::screens::{Line, Screens, Session, fail, fragments, lines};
 use dargah::domain::{Msisdn, ServiceCode};
-use dargah::ussd::page::PageLimits;
-use dargah::ussd::{RequestKind, UssdReply, UssdRequest, UssdService};
+use dargah::ussd::{RequestKind, UssdService};
 use std::path::Path;
 use std::time::Duration;
 
@@ -26,10 +26,9 @@ struct Run {
     service: UssdService,
     effects: Effects,
     msisdn: Msisdn,
-    sessions: Vec<(String, Msisdn, ServiceCode)>,
+    sessions: Vec<Session>,
     current: usize,
-    last: Option<UssdReply>,
-    transcript: Vec<String>,
+    screens: Screens,
 }
 
 /// Runs every journey in `file`; panics with file, line and transcript on the first failure.
@@ -37,42 +36,24 @@ pub async fn run_file(file: &Path) -> usize {
     let source = std::fs::read_to_string(file).unwrap();
     let mut run: Option<Run> = None;
     let mut count = 0;
-    for (n, raw) in source.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some(title) = line.strip_prefix("==") {
-            count += 1;
-            run = Some(Run::new(title.trim()));
-            continue;
-        }
-        let Some(r) = run.as_mut() else {
-            panic!(
-                "{}:{}: a journey starts with `== title`",
-                file.display(),
-                n + 1
-            )
+    for (n, line) in lines(&source) {
+        let command = match line {
+            Line::Title(title) => {
+                count += 1;
+                run = Some(Run::new(title));
+                continue;
+            }
+            Line::Command(command) => command,
         };
-        if let Err(message) = r.command(line).await {
-            panic!(
-                "{}:{}: {message}\n--- transcript ---\n{}",
-                file.display(),
-                n + 1,
-                r.transcript.join("\n")
-            );
+        let Some(r) = run.as_mut() else {
+            panic!("{}:{n}: a journey starts with `== title`", file.display())
+        };
+        if let Err(message) = r.command(command).await {
+            fail(file, n, &message, &r.screens);
         }
     }
     assert!(count > 0, "{}: no journeys", file.display());
     count
-}
-
-fn fragments(rest: &str) -> Vec<String> {
-    rest.split('"')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_owned)
-        .collect()
 }
 
 impl Run {
@@ -84,8 +65,7 @@ impl Run {
             msisdn: Msisdn::parse("09121234567").unwrap(),
             sessions: Vec::new(),
             current: 0,
-            last: None,
-            transcript: vec![format!("== {title}")],
+            screens: Screens::new(title),
         }
     }
 
@@ -115,10 +95,10 @@ impl Run {
             "wait" => {
                 let d: Duration = humantime_parse(rest)?;
                 tokio::time::advance(d).await;
-                self.transcript.push(format!("(waited {rest})"));
+                self.screens.transcript.push(format!("(waited {rest})"));
             }
-            "expect" => self.expect(rest)?,
-            "refuse" => self.refuse(rest)?,
+            "expect" => self.screens.expect(rest)?,
+            "refuse" => self.screens.refuse(rest)?,
             "effect" => self.effect(rest)?,
             "no" if rest == "effects" => {
                 let all = self.effects.all();
@@ -132,69 +112,17 @@ impl Run {
     }
 
     async fn send(&mut self, kind: RequestKind, input: &str) -> Result<(), String> {
-        let (id, msisdn, code) = self
+        let session = self
             .sessions
             .get(self.current)
             .cloned()
             .ok_or("no session dialled yet")?;
-        let request = UssdRequest {
-            session_id: id.clone(),
-            msisdn,
-            dialled: Some(code),
-            input: input.to_owned(),
-            kind,
-            carrier: None,
-        };
-        let reply = self.service.handle(request).await;
-        self.transcript.push(format!(
-            "[{id}] {kind:?} {input:?}\n{}{}",
-            if reply.end { "END " } else { "CON " },
-            reply.text
-        ));
-        if !PageLimits::default().fits(&reply.text) {
-            return Err(format!("page over the limit: {:?}", reply.text));
-        }
-        self.last = Some(reply);
+        let reply = self
+            .screens
+            .hop(&self.service, session, kind, input)
+            .await?;
+        self.screens.last = Some(reply);
         Ok(())
-    }
-
-    fn last(&self) -> Result<&UssdReply, String> {
-        self.last.as_ref().ok_or_else(|| "no page yet".to_owned())
-    }
-
-    fn expect(&self, rest: &str) -> Result<(), String> {
-        let (kind, frags) = rest.split_once(' ').unwrap_or((rest, ""));
-        let last = self.last()?;
-        let want_end = match kind {
-            "con" => false,
-            "end" => true,
-            other => return Err(format!("expect con or end, not {other:?}")),
-        };
-        if last.end != want_end {
-            return Err(format!(
-                "expected {kind}, got {}: {:?}",
-                if last.end { "end" } else { "con" },
-                last.text
-            ));
-        }
-        match fragments(frags)
-            .into_iter()
-            .find(|f| !last.text.contains(f.as_str()))
-        {
-            Some(f) => Err(format!("page lacks {f:?}: {:?}", last.text)),
-            None => Ok(()),
-        }
-    }
-
-    fn refuse(&self, rest: &str) -> Result<(), String> {
-        let last = self.last()?;
-        match fragments(rest)
-            .into_iter()
-            .find(|f| last.text.contains(f.as_str()))
-        {
-            Some(f) => Err(format!("page should not contain {f:?}: {:?}", last.text)),
-            None => Ok(()),
-        }
     }
 
     fn effect(&self, rest: &str) -> Result<(), String> {

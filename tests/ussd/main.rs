@@ -9,4 +9,6 @@ mod http;
 mod journal;
 mod journeys;
 mod reload;
+#[path = "../common/screens.rs"]
+mod screens;
 mod support;

@@ -23,11 +23,11 @@
 use super::world::{self, World};
 use crate::fixtures::{citizen, mobile, nid};
 use crate::helpers::TestDb;
+use crate::screens::{Line, Screens, Session, fail, fragments, lines};
 use dargah::domain::{Msisdn, ServiceCode, SolarDate};
 use dargah::registry::Database;
 use dargah::registry::model::Channel;
-use dargah::ussd::page::PageLimits;
-use dargah::ussd::{RequestKind, UssdReply, UssdRequest, UssdService, UssdSettings};
+use dargah::ussd::{RequestKind, UssdReply, UssdService, UssdSettings};
 use sqlx::Row;
 use std::path::PathBuf;
 
@@ -37,10 +37,9 @@ struct Run {
     service: UssdService,
     world: World,
     msisdn: Msisdn,
-    session: Option<(String, Msisdn, ServiceCode)>,
+    session: Option<Session>,
     dials: usize,
-    last: Option<UssdReply>,
-    transcript: Vec<String>,
+    screens: Screens,
 }
 
 fn repo(p: &str) -> PathBuf {
@@ -53,29 +52,23 @@ pub async fn run_file(name: &str, postgres: bool) -> usize {
     let source = std::fs::read_to_string(&file).unwrap();
     let mut run: Option<Run> = None;
     let mut count = 0;
-    for (n, raw) in source.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some(title) = line.strip_prefix("==") {
-            let Some(db) = fresh(postgres).await else {
-                return 0;
-            };
-            count += 1;
-            run = Some(Run::new(db, title.trim()).await);
-            continue;
-        }
+    for (n, line) in lines(&source) {
+        let command = match line {
+            Line::Title(title) => {
+                let Some(db) = fresh(postgres).await else {
+                    return 0;
+                };
+                count += 1;
+                run = Some(Run::new(db, title).await);
+                continue;
+            }
+            Line::Command(command) => command,
+        };
         let r = run
             .as_mut()
-            .unwrap_or_else(|| panic!("{}:{}: start with `== title`", file.display(), n + 1));
-        if let Err(message) = r.command(line).await {
-            panic!(
-                "{}:{}: {message}\n--- transcript ---\n{}",
-                file.display(),
-                n + 1,
-                r.transcript.join("\n")
-            );
+            .unwrap_or_else(|| panic!("{}:{n}: start with `== title`", file.display()));
+        if let Err(message) = r.command(command).await {
+            fail(&file, n, &message, &r.screens);
         }
     }
     assert!(count > 0, "{}: no journeys", file.display());
@@ -87,14 +80,6 @@ async fn fresh(postgres: bool) -> Option<TestDb> {
         true => TestDb::postgres().await,
         false => Some(TestDb::sqlite().await),
     }
-}
-
-fn fragments(rest: &str) -> Vec<String> {
-    rest.split('"')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_owned)
-        .collect()
 }
 
 fn phone(who: &str) -> Result<Msisdn, String> {
@@ -127,8 +112,7 @@ impl Run {
             msisdn: mobile(1),
             session: None,
             dials: 0,
-            last: None,
-            transcript: vec![format!("== {title}")],
+            screens: Screens::new(title),
         }
     }
 
@@ -148,8 +132,8 @@ impl Run {
                 self.send(RequestKind::Begin, "").await?;
             }
             "send" => self.send(RequestKind::Continue, &expand(rest)?).await?,
-            "expect" => self.expect(rest)?,
-            "refuse" => self.refuse(rest)?,
+            "expect" => self.screens.expect(rest)?,
+            "refuse" => self.screens.refuse(rest)?,
             "sms" => self.sms(rest).await?,
             "mobile" => self.stored_mobile(&args).await?,
             "appointment" => self.stored_appointment(&args).await?,
@@ -175,61 +159,13 @@ impl Run {
             page = self.hop(RequestKind::Continue, "98").await?;
         }
         text.push_str(&page.text);
-        self.last = Some(UssdReply { text, ..page });
+        self.screens.last = Some(UssdReply { text, ..page });
         Ok(())
     }
 
     async fn hop(&mut self, kind: RequestKind, input: &str) -> Result<UssdReply, String> {
-        let (id, msisdn, code) = self.session.clone().ok_or("no session dialled yet")?;
-        let request = UssdRequest {
-            session_id: id.clone(),
-            msisdn,
-            dialled: Some(code),
-            input: input.to_owned(),
-            kind,
-            carrier: None,
-        };
-        let reply = self.service.handle(request).await;
-        self.transcript.push(format!(
-            "[{id}] {kind:?} {input:?}\n{}{}",
-            if reply.end { "END " } else { "CON " },
-            reply.text
-        ));
-        if !PageLimits::default().fits(&reply.text) {
-            return Err(format!("page over the limit: {:?}", reply.text));
-        }
-        Ok(reply)
-    }
-
-    fn expect(&self, rest: &str) -> Result<(), String> {
-        let (kind, frags) = rest.split_once(' ').unwrap_or((rest, ""));
-        let last = self.last.as_ref().ok_or("no page yet")?;
-        let want_end = match kind {
-            "con" => false,
-            "end" => true,
-            other => return Err(format!("expect con or end, not {other:?}")),
-        };
-        if last.end != want_end {
-            return Err(format!("expected {kind}, got {:?}", last.text));
-        }
-        match fragments(frags)
-            .into_iter()
-            .find(|f| !last.text.contains(f.as_str()))
-        {
-            Some(f) => Err(format!("page lacks {f:?}: {:?}", last.text)),
-            None => Ok(()),
-        }
-    }
-
-    fn refuse(&self, rest: &str) -> Result<(), String> {
-        let last = self.last.as_ref().ok_or("no page yet")?;
-        match fragments(rest)
-            .into_iter()
-            .find(|f| last.text.contains(f.as_str()))
-        {
-            Some(f) => Err(format!("page should not contain {f:?}: {:?}", last.text)),
-            None => Ok(()),
-        }
+        let session = self.session.clone().ok_or("no session dialled yet")?;
+        self.screens.hop(&self.service, session, kind, input).await
     }
 
     async fn outbox(&self) -> Result<Vec<(String, String)>, String> {
