@@ -25,14 +25,9 @@ pub fn start(
     let worker = CallbackWorker::new(db.callbacks.clone(), settings.clone(), http);
     let (status, token, poll) = (status.clone(), shutdown.token(), settings.poll_interval);
     shutdown.spawn(async move {
-        // Before the migrations the callbacks table may not exist yet.
-        while !status.migrated() {
-            tokio::select! {
-                () = token.cancelled() => return,
-                () = tokio::time::sleep(poll) => {}
-            }
+        if status.wait_migrated(poll, &token).await {
+            worker.run(token).await;
         }
-        worker.run(token).await;
     });
     Ok(())
 }

@@ -24,6 +24,22 @@ impl DatabaseStatus {
         self.lock().migrated
     }
 
+    /// Waits, looking every `poll`, until the migrations are applied (a
+    /// worker's tables may not exist before); false if `cancel` came first.
+    pub async fn wait_migrated(
+        &self,
+        poll: Duration,
+        cancel: &tokio_util::sync::CancellationToken,
+    ) -> bool {
+        while !self.migrated() {
+            tokio::select! {
+                () = cancel.cancelled() => return false,
+                () = tokio::time::sleep(poll) => {}
+            }
+        }
+        true
+    }
+
     /// Failed attempts so far and the last error, for `/readyz`.
     pub fn failures(&self) -> (u32, Option<String>) {
         let s = self.lock();

@@ -42,14 +42,9 @@ pub fn start(
     );
     let (status, token, poll) = (status.clone(), shutdown.token(), settings.poll_interval);
     shutdown.spawn(async move {
-        // Before the migrations the events table may not exist yet.
-        while !status.migrated() {
-            tokio::select! {
-                () = token.cancelled() => return,
-                () = tokio::time::sleep(poll) => {}
-            }
+        if status.wait_migrated(poll, &token).await {
+            notifier.run(token).await;
         }
-        notifier.run(token).await;
     });
     Ok(())
 }
