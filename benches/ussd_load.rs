@@ -15,6 +15,13 @@
 //! `--vars-file F`: lines of space-separated values that `{0}`, `{1}`, … in
 //! the steps take, one line per journey (e.g. a citizen's national ID and serial).
 //!
+//! `--smpp-listen 127.0.0.1:2776`: instead of calling a URL, play a carrier's
+//! USSD centre over SMPP (`dargah::sim::ussd_centre`): listen there, let the
+//! gateway bind, and run the journeys as deliver_sm/submit_sm dialogues. The
+//! steps are then each hop's own input (not cumulative); an empty first step
+//! is the dialled `--code`. A journey the gateway ends early, or a reply to
+//! no open journey, counts as an error.
+//!
 //! Prints one JSON line: hops, seconds, hops_per_sec, p50_ms, p99_ms, errors.
 //! A hop whose answer does not start with the expected `CON ` (every hop but
 //! the last) or `CON `/`END ` (the last; only `END ` with `--last-ends`)
@@ -38,6 +45,7 @@ struct Args {
     last_ends: bool,
     phones: Vec<String>,
     vars: Vec<Vec<String>>,
+    smpp_listen: Option<std::net::SocketAddr>,
 }
 
 fn args() -> Args {
@@ -50,6 +58,7 @@ fn args() -> Args {
         last_ends: false,
         phones: Vec::new(),
         vars: Vec::new(),
+        smpp_listen: None,
     };
     let mut prefix = "+98935".to_owned();
     let mut count = 10_000_000u64;
@@ -63,6 +72,7 @@ fn args() -> Args {
             "--step" => a.steps.push(value()),
             "--code" => a.code = value(),
             "--last-ends" => a.last_ends = true,
+            "--smpp-listen" => a.smpp_listen = Some(value().parse().expect("host:port")),
             "--phone-prefix" => prefix = value(),
             "--phones" => count = value().parse().expect("a number"),
             "--vars-file" => {
@@ -191,6 +201,9 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    if let Some(addr) = args.smpp_listen {
+        return rt.block_on(smpp(&args, addr));
+    }
     let totals = Arc::new(Totals {
         errors: AtomicU64::new(0),
         next: AtomicU64::new(0),
@@ -207,16 +220,56 @@ fn main() {
         }
         all
     });
-    let seconds = started.elapsed().as_secs_f64();
+    let errors = totals.errors.load(Ordering::Relaxed);
+    print_line(&mut all, started.elapsed(), errors, args.concurrency);
+}
+
+/// The journeys over SMPP, this process playing the USSD centre.
+async fn smpp(args: &Args, addr: std::net::SocketAddr) {
+    use dargah::sim::ussd_centre::{Journey, UssdCentre};
+    let centre = UssdCentre::bind(addr)
+        .await
+        .expect("listen for the gateway");
+    eprintln!("ussd_load: USSD centre on {addr}, waiting for the gateway to bind");
+    let journeys = (0..args.journeys)
+        .map(|n| Journey {
+            msisdn: phone(&args.phones, n).trim_start_matches('+').to_owned(),
+            inputs: args
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| match (i, s.is_empty()) {
+                    (0, true) => args.code.clone(),
+                    _ => fill(s, &args.vars, n),
+                })
+                .collect(),
+        })
+        .collect();
+    let deadline = Duration::from_secs(600);
+    let mut report = centre
+        .run(journeys, args.concurrency, deadline)
+        .await
+        .expect("the run");
+    let errors = report.errors + report.ended_early as u64;
+    print_line(
+        &mut report.latencies,
+        report.elapsed,
+        errors,
+        args.concurrency,
+    );
+}
+
+fn print_line(all: &mut [Duration], elapsed: Duration, errors: u64, concurrency: usize) {
+    let seconds = elapsed.as_secs_f64();
     all.sort_unstable();
     println!(
         "{{\"hops\":{},\"seconds\":{:.3},\"hops_per_sec\":{:.0},\"p50_ms\":{:.3},\"p99_ms\":{:.3},\"errors\":{},\"concurrency\":{}}}",
         all.len(),
         seconds,
         all.len() as f64 / seconds,
-        percentile_ms(&all, 0.50),
-        percentile_ms(&all, 0.99),
-        totals.errors.load(Ordering::Relaxed),
-        args.concurrency
+        percentile_ms(all, 0.50),
+        percentile_ms(all, 0.99),
+        errors,
+        concurrency
     );
 }

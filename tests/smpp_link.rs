@@ -19,6 +19,8 @@ mod support;
 mod tls;
 #[path = "smpp_link/ussd.rs"]
 mod ussd;
+#[path = "smpp_link/ussd_centre.rs"]
+mod ussd_centre;
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
