@@ -22,7 +22,7 @@ use crate::sms::dispatch::{DispatchStore, SharedDispatchStore};
 use crate::sms::events::{EventStore, SharedEventStore};
 use crate::sms::inbox::{InboxStore, SharedInboxStore};
 use crate::sms::otp::{OtpStore, SharedOtpStore};
-use crate::sms::outbox::{Outbox, SharedOutbox};
+use crate::sms::outbox::{NewSms, Outbox, SharedOutbox};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use model::*;
@@ -110,25 +110,35 @@ pub trait Registry: Send + Sync + 'static {
     async fn list_offices(&self, query: &OfficeQuery) -> Result<Vec<OfficeSlot>>;
     /// Moves a request's appointment: reserves the new place and releases the
     /// old one in one transaction with an audit row; never overbooks.
+    ///
+    /// `confirm` (here and in the other changes) is the SMS that announce the
+    /// change: they are enqueued in the same transaction, only when the
+    /// outcome is `Changed`, so a change is never made without its
+    /// confirmation (a crash cannot come between them) and an outbox that
+    /// cannot be written rolls the change back.
     async fn move_appointment(
         &self,
         request: i64,
         to: Slot,
         actor: &Actor,
+        confirm: &[NewSms],
     ) -> Result<ChangeOutcome>;
-    /// Changes the notification mobile, with an audit row.
+    /// Changes the notification mobile, with an audit row and `confirm`.
     async fn change_mobile(
         &self,
         request: i64,
         mobile: &Msisdn,
         actor: &Actor,
+        confirm: &[NewSms],
     ) -> Result<ChangeOutcome>;
-    /// Changes the delivery office (before production starts), with an audit row.
+    /// Changes the delivery office (before production starts), with an audit
+    /// row and `confirm`.
     async fn change_delivery_office(
         &self,
         request: i64,
         office: i64,
         actor: &Actor,
+        confirm: &[NewSms],
     ) -> Result<ChangeOutcome>;
     /// The audit rows of one record, oldest first.
     async fn audit_trail(&self, entity: &str, entity_id: &str) -> Result<Vec<AuditRecord>>;

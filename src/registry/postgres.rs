@@ -5,6 +5,7 @@ use super::sql::*;
 use super::{Backend, Registry, RegistryError, Result, audit, identity, model::*, ranking};
 use crate::config::DatabaseSettings;
 use crate::domain::{AreaCode, IdSerial, Msisdn, NationalId};
+use crate::sms::outbox::NewSms;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{PgConnection, Postgres, Transaction};

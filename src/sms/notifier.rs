@@ -112,6 +112,21 @@ impl Notifier {
         Ok(enqueued)
     }
 
+    /// Renders notices into outbox rows for a caller that writes them in a
+    /// transaction of its own (a registry change and its confirmation);
+    /// call [`Notifier::enqueued`] once that transaction committed.
+    pub fn prepare(&self, notices: &[Notice<'_>]) -> Result<Vec<NewSms>, NotifyError> {
+        notices.iter().map(|n| self.new_sms(n)).collect()
+    }
+
+    /// Counts prepared messages that the caller's transaction enqueued.
+    pub fn enqueued(&self, batch: &[NewSms]) {
+        for sms in batch {
+            let template = sms.client_ref.clone().unwrap_or_default();
+            metrics::counter!("dargah_sms_notices_total", "template" => template).increment(1);
+        }
+    }
+
     fn new_sms(&self, n: &Notice<'_>) -> Result<NewSms, NotifyError> {
         Ok(NewSms {
             client: CLIENT.into(),

@@ -4,7 +4,7 @@
 //! answer), nothing panics, and service resumes when the database returns.
 
 use crate::helpers::TestDb;
-use crate::proxy::{Mode, Proxy};
+use crate::proxy::{Mode, Proxy, backend, through};
 use dargah::config::{DatabaseSettings, DatabaseUrl};
 use dargah::domain::Msisdn;
 use dargah::ussd::action::{ActionError, ActionOutcome, ActionRegistry, ActionRequest, ActionSpec};
@@ -56,13 +56,6 @@ fn actions(db: &dargah::registry::Database) -> ActionRegistry {
         },
     );
     r
-}
-
-fn through(url: &DatabaseUrl, proxy: u16) -> DatabaseUrl {
-    let s = url.expose();
-    let at = s.find('@').map_or(s.find("://").unwrap() + 3, |i| i + 1);
-    let end = at + s[at..].find('/').unwrap();
-    DatabaseUrl::parse(&format!("{}127.0.0.1:{proxy}{}", &s[..at], &s[end..])).unwrap()
 }
 
 async fn serve(url: DatabaseUrl, menus: &std::path::Path) -> SocketAddr {
@@ -155,12 +148,7 @@ async fn ussd_callers_get_a_polite_end_within_two_seconds_while_postgres_is_cut_
     let Some(db) = TestDb::postgres().await else {
         return;
     };
-    let backend = {
-        let s = db.url.expose();
-        let at = s.find('@').map_or(s.find("://").unwrap() + 3, |i| i + 1);
-        s[at..at + s[at..].find('/').unwrap()].to_owned()
-    };
-    let proxy = Proxy::start(backend).await;
+    let proxy = Proxy::start(backend(&db.url)).await;
     let menus = tempfile::tempdir().unwrap();
     std::fs::write(menus.path().join("mine.toml"), MENU).unwrap();
     let addr = serve(through(&db.url, proxy.port), menus.path()).await;

@@ -6,6 +6,7 @@ mod helpers;
 mod bad_http;
 mod cli;
 mod db_outage;
+mod dispatch_outage;
 mod health;
 mod hostile_input;
 mod https;

@@ -143,7 +143,7 @@ async fn a_change_made_over_ussd_is_left_to_the_service_that_announced_it(db: Te
     let r = database(&db).await.registry;
     let id = request(r.as_ref(), 8, RequestState::AppointmentChosen, None).await;
     let outcome = r
-        .change_mobile(id, &mobile(9), &Actor::ussd(&mobile(8)))
+        .change_mobile(id, &mobile(9), &Actor::ussd(&mobile(8)), &[])
         .await
         .unwrap();
     assert_eq!(outcome, ChangeOutcome::Changed);

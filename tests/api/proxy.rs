@@ -3,6 +3,7 @@
 //! database went away), `Slow(d)` delays every chunk by `d` (an overloaded
 //! database or a congested network).
 
+use dargah::config::DatabaseUrl;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -76,4 +77,23 @@ where
             return;
         }
     }
+}
+
+/// `host:port` of the server in a PostgreSQL URL: where the proxy forwards.
+pub fn backend(url: &DatabaseUrl) -> String {
+    let s = url.expose();
+    let at = host_start(s);
+    s[at..at + s[at..].find('/').unwrap()].to_owned()
+}
+
+/// The same URL with the proxy's port on 127.0.0.1 in place of the server.
+pub fn through(url: &DatabaseUrl, proxy: u16) -> DatabaseUrl {
+    let s = url.expose();
+    let at = host_start(s);
+    let end = at + s[at..].find('/').unwrap();
+    DatabaseUrl::parse(&format!("{}127.0.0.1:{proxy}{}", &s[..at], &s[end..])).unwrap()
+}
+
+fn host_start(s: &str) -> usize {
+    s.find('@').map_or(s.find("://").unwrap() + 3, |i| i + 1)
 }

@@ -74,24 +74,28 @@ macro_rules! impl_registry {
                 request: i64,
                 to: Slot,
                 actor: &Actor,
+                confirm: &[NewSms],
             ) -> Result<ChangeOutcome> {
-                self.w_move_appointment(request, to, actor).await
+                self.w_move_appointment(request, to, actor, confirm).await
             }
             async fn change_mobile(
                 &self,
                 request: i64,
                 mobile: &Msisdn,
                 actor: &Actor,
+                confirm: &[NewSms],
             ) -> Result<ChangeOutcome> {
-                self.w_change_mobile(request, mobile, actor).await
+                self.w_change_mobile(request, mobile, actor, confirm).await
             }
             async fn change_delivery_office(
                 &self,
                 request: i64,
                 office: i64,
                 actor: &Actor,
+                confirm: &[NewSms],
             ) -> Result<ChangeOutcome> {
-                self.w_change_delivery_office(request, office, actor).await
+                self.w_change_delivery_office(request, office, actor, confirm)
+                    .await
             }
             async fn audit_trail(&self, entity: &str, entity_id: &str) -> Result<Vec<AuditRecord>> {
                 self.q_audit_trail(entity, entity_id).await

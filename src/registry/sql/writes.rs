@@ -3,8 +3,8 @@
 //! Every citizen-initiated change follows one pattern: touch the request row
 //! first (this takes the row lock in PostgreSQL and the write lock in SQLite,
 //! so concurrent changes of one request serialise), check the seed's
-//! permission table, change, write the audit row, commit. Dropping the
-//! transaction on an early return rolls it back.
+//! permission table, change, write the audit row, enqueue the confirmation
+//! SMS, commit. Dropping the transaction on an early return rolls it back.
 
 /// Inherent write methods on a backend struct with a `pool` field, a
 /// `begin_write` method and the connection type `$conn`.
@@ -69,7 +69,15 @@ macro_rules! sql_writes {
                 Ok(())
             }
 
-            async fn w_move_appointment(&self, request: i64, to: Slot, actor: &Actor) -> Result<ChangeOutcome> {
+            /// The change's confirmation SMS, in its transaction (see `Registry::move_appointment`).
+            async fn confirm(conn: &mut $conn, confirm: &[NewSms]) -> Result<()> {
+                for sms in confirm {
+                    Self::insert_sms(&mut *conn, sms).await?;
+                }
+                Ok(())
+            }
+
+            async fn w_move_appointment(&self, request: i64, to: Slot, actor: &Actor, confirm: &[NewSms]) -> Result<ChangeOutcome> {
                 let now = Utc::now();
                 let mut tx = self.begin_write().await?;
                 let Some(current) = Self::lock_request(&mut tx, request, now).await? else {
@@ -117,11 +125,12 @@ macro_rules! sql_writes {
                 .execute(&mut *tx)
                 .await?;
                 Self::audit(&mut tx, actor, request, "move_appointment", audit::slots(old, to), now).await?;
+                Self::confirm(&mut tx, confirm).await?;
                 tx.commit().await?;
                 Ok(ChangeOutcome::Changed)
             }
 
-            async fn w_change_mobile(&self, request: i64, mobile: &Msisdn, actor: &Actor) -> Result<ChangeOutcome> {
+            async fn w_change_mobile(&self, request: i64, mobile: &Msisdn, actor: &Actor, confirm: &[NewSms]) -> Result<ChangeOutcome> {
                 let now = Utc::now();
                 let mut tx = self.begin_write().await?;
                 let Some(current) = Self::lock_request(&mut tx, request, now).await? else {
@@ -140,11 +149,12 @@ macro_rules! sql_writes {
                     .await?;
                 let change = audit::values("mobile", current.mobile.as_str(), mobile.as_str());
                 Self::audit(&mut tx, actor, request, "change_mobile", change, now).await?;
+                Self::confirm(&mut tx, confirm).await?;
                 tx.commit().await?;
                 Ok(ChangeOutcome::Changed)
             }
 
-            async fn w_change_delivery_office(&self, request: i64, office: i64, actor: &Actor) -> Result<ChangeOutcome> {
+            async fn w_change_delivery_office(&self, request: i64, office: i64, actor: &Actor, confirm: &[NewSms]) -> Result<ChangeOutcome> {
                 let now = Utc::now();
                 let mut tx = self.begin_write().await?;
                 let Some(current) = Self::lock_request(&mut tx, request, now).await? else {
@@ -170,6 +180,7 @@ macro_rules! sql_writes {
                     .await?;
                 let change = audit::ids("delivery_office_id", current.delivery_office_id, office);
                 Self::audit(&mut tx, actor, request, "change_delivery_office", change, now).await?;
+                Self::confirm(&mut tx, confirm).await?;
                 tx.commit().await?;
                 Ok(ChangeOutcome::Changed)
             }

@@ -11,7 +11,8 @@ use super::{Service, db_error, sms_error};
 use crate::domain::AreaCode;
 use crate::registry::identity::tehran_today;
 use crate::registry::model::{Actor, CardRequest, ChangeOutcome, OfficeQuery, Shift, Slot};
-use crate::sms::outbox::Priority;
+use crate::sms::notifier::Notice;
+use crate::sms::outbox::{NewSms, Priority};
 use crate::ussd::{ActionError, ActionOutcome, ActionRegistry, ActionRequest, ActionSpec};
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeMap;
@@ -170,15 +171,19 @@ async fn change(s: &Service, req: &ActionRequest) -> Result<ActionOutcome, Actio
         day: q.day,
         shift: q.shift.unwrap_or(Shift::Morning),
     };
+    let confirm = confirmation(s, &r, to).await?;
     let actor = Actor::ussd(&req.msisdn);
     match s
         .db
         .registry
-        .move_appointment(r.id, to, &actor)
+        .move_appointment(r.id, to, &actor, &confirm)
         .await
         .map_err(db_error)?
     {
-        ChangeOutcome::Changed => moved(s, &r, to).await,
+        ChangeOutcome::Changed => {
+            s.notifier.enqueued(&confirm);
+            Ok(ActionOutcome::new("ok").with("appointment", text(s, to).await?))
+        }
         ChangeOutcome::Unchanged => {
             Ok(ActionOutcome::new("ok").with("appointment", text(s, to).await?))
         }
@@ -205,13 +210,17 @@ async fn text(s: &Service, to: Slot) -> Result<String, ActionError> {
     ))
 }
 
-async fn moved(s: &Service, r: &CardRequest, to: Slot) -> Result<ActionOutcome, ActionError> {
+/// The SMS announcing the move, written in the move's own transaction.
+async fn confirmation(s: &Service, r: &CardRequest, to: Slot) -> Result<Vec<NewSms>, ActionError> {
     let mut after = r.clone();
     after.appointment = Some(to);
     let vars = appointment_vars(s, &after).await?;
-    s.notifier
-        .send(&r.mobile, "appointment_moved", &vars, Priority::NORMAL)
-        .await
-        .map_err(sms_error)?;
-    Ok(ActionOutcome::new("ok").with("appointment", text(s, to).await?))
+    let notice = Notice {
+        to: &r.mobile,
+        template: "appointment_moved",
+        vars: &vars,
+        priority: Priority::NORMAL,
+        once: None,
+    };
+    s.notifier.prepare(&[notice]).map_err(sms_error)
 }

@@ -6,6 +6,7 @@ use super::status::load;
 use super::{Service, db_error, sms_error};
 use crate::domain::AreaCode;
 use crate::registry::model::{Actor, CardRequest, ChangeOutcome};
+use crate::sms::notifier::Notice;
 use crate::sms::outbox::Priority;
 use crate::ussd::{ActionError, ActionOutcome, ActionRegistry, ActionRequest, ActionSpec};
 use std::collections::BTreeMap;
@@ -90,29 +91,29 @@ async fn change(s: &Service, req: &ActionRequest) -> Result<ActionOutcome, Actio
     else {
         return Err(ActionError(format!("no delivery office {office_id}")));
     };
+    let vars = BTreeMap::from([
+        ("delivery_office".to_owned(), office.name.clone()),
+        ("delivery_address".to_owned(), office.address.clone()),
+    ]);
+    let confirm = s
+        .notifier
+        .prepare(&[Notice {
+            to: &r.mobile,
+            template: "delivery_office_changed",
+            vars: &vars,
+            priority: Priority::NORMAL,
+            once: None,
+        }])
+        .map_err(sms_error)?;
     let actor = Actor::ussd(&req.msisdn);
     match s
         .db
         .registry
-        .change_delivery_office(r.id, office_id, &actor)
+        .change_delivery_office(r.id, office_id, &actor, &confirm)
         .await
         .map_err(db_error)?
     {
-        ChangeOutcome::Changed => {
-            let vars = BTreeMap::from([
-                ("delivery_office".to_owned(), office.name.clone()),
-                ("delivery_address".to_owned(), office.address.clone()),
-            ]);
-            s.notifier
-                .send(
-                    &r.mobile,
-                    "delivery_office_changed",
-                    &vars,
-                    Priority::NORMAL,
-                )
-                .await
-                .map_err(sms_error)?;
-        }
+        ChangeOutcome::Changed => s.notifier.enqueued(&confirm),
         ChangeOutcome::Unchanged => {}
         ChangeOutcome::NotAllowed(_) => return Ok(ActionOutcome::new("not_allowed")),
         other => return Err(ActionError(format!("delivery change refused: {other:?}"))),

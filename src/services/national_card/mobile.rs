@@ -52,18 +52,8 @@ async fn change(s: &Service, req: &ActionRequest) -> Result<ActionOutcome, Actio
         s.limits.identity_failed(req.msisdn.as_str());
         return Ok(ActionOutcome::new("wrong_birth_date"));
     }
-    let actor = Actor::ussd(&req.msisdn);
-    match s
-        .db
-        .registry
-        .change_mobile(r.id, &req.msisdn, &actor)
-        .await
-        .map_err(db_error)?
-    {
-        ChangeOutcome::Changed => {}
-        ChangeOutcome::Unchanged => return Ok(ActionOutcome::new("same")),
-        other => return Err(ActionError(format!("mobile change refused: {other:?}"))),
-    }
+    // Both numbers are told, in the change's own transaction: the old one
+    // learns of a change it did not make, whatever happens next.
     let nid = BTreeMap::from([("nid".to_owned(), r.national_id.masked())]);
     let mut old = nid.clone();
     old.insert("mobile".into(), access::masked_local(&req.msisdn));
@@ -74,13 +64,25 @@ async fn change(s: &Service, req: &ActionRequest) -> Result<ActionOutcome, Actio
         priority: Priority::NORMAL,
         once: None,
     };
-    s.notifier
-        .notify_all(&[
+    let confirm = s
+        .notifier
+        .prepare(&[
             notice(&req.msisdn, "mobile_changed_new", &nid),
             notice(&r.mobile, "mobile_changed_old", &old),
         ])
-        .await
         .map_err(sms_error)?;
+    let actor = Actor::ussd(&req.msisdn);
+    match s
+        .db
+        .registry
+        .change_mobile(r.id, &req.msisdn, &actor, &confirm)
+        .await
+        .map_err(db_error)?
+    {
+        ChangeOutcome::Changed => s.notifier.enqueued(&confirm),
+        ChangeOutcome::Unchanged => return Ok(ActionOutcome::new("same")),
+        other => return Err(ActionError(format!("mobile change refused: {other:?}"))),
+    }
     Ok(ActionOutcome::new("ok"))
 }
 

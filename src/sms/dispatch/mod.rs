@@ -16,6 +16,7 @@
 mod batch;
 mod encode;
 mod metrics;
+mod outage;
 pub mod receipts;
 mod route;
 mod settings;
@@ -28,6 +29,7 @@ pub use settings::{DispatchSettings, IdBase, IdFormats, RouteSettings};
 pub use store::{AcceptedPart, Claimed, DispatchStore, Fate, ReceiptUpdate, SharedDispatchStore};
 
 use crate::shutdown::Shutdown;
+use outage::Outage;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, Semaphore};
@@ -35,9 +37,6 @@ use tokio::time::Instant;
 
 /// Pause while no link is bound.
 const NOT_BOUND_PAUSE: Duration = Duration::from_millis(100);
-
-/// Pause after a database error before claiming again.
-const ERROR_PAUSE: Duration = Duration::from_secs(1);
 
 /// Everything a batch task needs; shared by all of them.
 struct Dispatcher {
@@ -82,9 +81,10 @@ async fn run(d: Arc<Dispatcher>, wake: Arc<Notify>, shutdown: Shutdown) {
     let slots = d.settings.in_flight.max(1);
     let permits = Arc::new(Semaphore::new(slots as usize));
     let mut housekeeping = Instant::now() - d.settings.lease;
+    let mut outage = Outage::new("claim");
     loop {
         if housekeeping.elapsed() >= (d.settings.lease / 4).min(Duration::from_secs(5)) {
-            housekeep(&d).await;
+            housekeep(&d, &mut outage).await;
             housekeeping = Instant::now();
         }
         if !d.router.any_bound() {
@@ -99,14 +99,19 @@ async fn run(d: Arc<Dispatcher>, wake: Arc<Notify>, shutdown: Shutdown) {
             p = permits.clone().acquire_owned() => p.expect("never closed"),
             () = shutdown.cancelled() => break,
         };
-        let idle = match d.store.claim(d.settings.batch.max(1)).await {
+        let claimed_at = Instant::now();
+        let claimed = d.store.claim(d.settings.batch.max(1)).await;
+        if claimed.is_ok() {
+            outage.recovered();
+        }
+        let idle = match claimed {
             Ok(rows) if rows.is_empty() => d.settings.poll_interval,
             Ok(rows) => {
                 d.metrics.claimed.increment(rows.len() as u64);
                 let full = rows.len() == d.settings.batch as usize;
-                let task = d.clone();
+                let (task, stop) = (d.clone(), shutdown.clone());
                 shutdown.spawn(async move {
-                    dispatch(&task, rows).await;
+                    dispatch(&task, rows, claimed_at, &stop).await;
                     drop(permit);
                 });
                 if full {
@@ -115,10 +120,8 @@ async fn run(d: Arc<Dispatcher>, wake: Arc<Notify>, shutdown: Shutdown) {
                     d.settings.poll_interval.min(Duration::from_millis(20))
                 }
             }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot claim outbox messages");
-                ERROR_PAUSE
-            }
+            // The database is away: back off (logged once per outage).
+            Err(e) => outage.failed(&e),
         };
         if !idle.is_zero() {
             tokio::select! {
@@ -131,8 +134,9 @@ async fn run(d: Arc<Dispatcher>, wake: Arc<Notify>, shutdown: Shutdown) {
     let _ = permits.acquire_many(slots).await;
 }
 
-/// Gives dead nodes' claims back and refreshes the queue depth gauge.
-async fn housekeep(d: &Dispatcher) {
+/// Gives dead nodes' claims back and refreshes the queue depth gauge; its
+/// errors belong to the claim loop's outage (the same database).
+async fn housekeep(d: &Dispatcher, outage: &mut Outage) {
     let lease = chrono::Duration::from_std(d.settings.lease).unwrap_or_default();
     match d.store.requeue_stale(chrono::Utc::now() - lease).await {
         Ok(0) => {}
@@ -143,25 +147,36 @@ async fn housekeep(d: &Dispatcher) {
             );
             d.metrics.requeued_stale.increment(n);
         }
-        Err(e) => tracing::warn!(error = %e, "cannot requeue stale claims"),
+        Err(e) => {
+            outage.failed(&e);
+            return;
+        }
     }
     if let Ok(n) = d.store.queue_depth().await {
         d.metrics.queue_depth.set(n as f64);
     }
 }
 
-/// Submits one batch and records its fates, retrying the write while the
-/// database is away; if it never comes back the lease requeues the rows.
-async fn dispatch(d: &Dispatcher, rows: Vec<Claimed>) {
+/// Submits one batch and records its fates, retrying the write with
+/// backoff while the database is away. The SMSC has the messages by now, so
+/// giving up would send them twice: it tries until the claim's lease runs
+/// out (the lease then queues the rows again anyway) or shutdown.
+async fn dispatch(d: &Dispatcher, rows: Vec<Claimed>, claimed_at: Instant, shutdown: &Shutdown) {
     let fates = batch::run(rows, &d.router, &d.settings).await;
     count(&d.metrics, &fates);
-    for attempt in 1..=5u32 {
-        match d.store.record(&fates).await {
-            Ok(()) => return,
-            Err(e) => {
-                tracing::warn!(error = %e, attempt, "cannot record submitted messages");
-                tokio::time::sleep(ERROR_PAUSE * attempt).await;
-            }
+    let mut outage = Outage::new("record");
+    loop {
+        let e = match d.store.record(&fates).await {
+            Ok(()) => return outage.recovered(),
+            Err(e) => e,
+        };
+        let pause = outage.failed(&e);
+        if claimed_at.elapsed() + pause >= d.settings.lease {
+            break;
+        }
+        tokio::select! {
+            () = tokio::time::sleep(pause) => {}
+            () = shutdown.cancelled() => break,
         }
     }
     tracing::error!(

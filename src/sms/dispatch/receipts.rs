@@ -7,8 +7,15 @@
 //! answers, then reports delivery, while our batch is still being written);
 //! one that matches nothing is held back and tried again for
 //! `receipt_grace` before it is counted unknown.
+//!
+//! While the database is away, receipts are held unacknowledged and the
+//! write is retried with backoff; the writer reads no more meanwhile, so
+//! the links' inbound windows fill and the SMSC keeps the rest (it is
+//! answered ESME_RMSGQFUL beyond the window). Nothing is acknowledged that
+//! is not stored, and the grace counts only time the database answered.
 
 use super::metrics::DispatchMetrics;
+use super::outage::Outage;
 use super::settings::DispatchSettings;
 use super::store::{ReceiptUpdate, SharedDispatchStore};
 use crate::smpp::link::{Ack, ReceiptEvent};
@@ -42,14 +49,17 @@ pub async fn run(
     let mut incoming = Vec::with_capacity(max);
     let mut held: Vec<Held> = Vec::new();
     let mut retried = Instant::now();
+    let mut outage = Outage::new("receipts");
+    let mut pause = RETRY_HELD;
     loop {
+        // In an outage only the held receipts are retried, after the pause.
         let got = tokio::select! {
-            n = rx.recv_many(&mut incoming, max) => n,
-            () = tokio::time::sleep(RETRY_HELD), if !held.is_empty() => 0,
+            n = rx.recv_many(&mut incoming, max), if !outage.active() => match n {
+                0 => break, // every link is gone
+                n => n,
+            },
+            () = tokio::time::sleep(pause), if !held.is_empty() => 0,
         };
-        if got == 0 && held.is_empty() {
-            break;
-        }
         let now = Instant::now();
         let fresh = incoming.drain(..).filter_map(|(e, ack)| {
             let (update, ack) = update(&e, &settings, &metrics, ack)?;
@@ -66,8 +76,20 @@ pub async fn run(
             batch.append(&mut held);
             retried = now;
         }
-        let mut missed = write(batch, &store, &settings, &metrics).await;
-        held.append(&mut missed);
+        match write(batch, &store, &settings, &metrics).await {
+            Ok(mut missed) => {
+                outage.recovered();
+                pause = RETRY_HELD;
+                held.append(&mut missed);
+            }
+            Err((e, mut unstored)) => {
+                pause = outage.failed(&e);
+                for h in &mut unstored {
+                    h.since = Instant::now();
+                }
+                held.append(&mut unstored);
+            }
+        }
     }
 }
 
@@ -112,15 +134,16 @@ pub fn stat(r: &Receipt) -> &'static str {
     }
 }
 
-/// Writes one batch; returns the receipts to hold back for another try.
+/// Writes one batch; returns the receipts to hold back for another try, or
+/// on a database error all of them, unacknowledged.
 async fn write(
     batch: Vec<Held>,
     store: &SharedDispatchStore,
     s: &DispatchSettings,
     m: &DispatchMetrics,
-) -> Vec<Held> {
+) -> Result<Vec<Held>, (crate::registry::RegistryError, Vec<Held>)> {
     if batch.is_empty() {
-        return batch;
+        return Ok(batch);
     }
     // A later receipt for the same part wins (e.g. ENROUTE then DELIVRD).
     let mut seen = HashSet::new();
@@ -132,11 +155,7 @@ async fn write(
         .collect();
     let matched: HashSet<(String, String)> = match store.apply_receipts(&updates).await {
         Ok(m) => m.into_iter().collect(),
-        Err(e) => {
-            // Unacknowledged, the SMSC will deliver them again.
-            tracing::warn!(error = %e, receipts = batch.len(), "cannot store receipts; the SMSC will retry");
-            return Vec::new();
-        }
+        Err(e) => return Err((e, batch)),
     };
     let mut held = Vec::new();
     for h in batch {
@@ -152,7 +171,7 @@ async fn write(
             held.push(h);
         }
     }
-    held
+    Ok(held)
 }
 
 #[cfg(test)]

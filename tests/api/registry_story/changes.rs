@@ -19,7 +19,7 @@ async fn moving_an_appointment_releases_the_old_place_and_takes_the_new(db: Test
     let id = request(r.as_ref(), 1, RequestState::AppointmentChosen, Some(old)).await;
     assert_eq!(r.capacity(&old).await.unwrap(), Some((1, 5)));
     assert_eq!(
-        r.move_appointment(id, new, &actor()).await.unwrap(),
+        r.move_appointment(id, new, &actor(), &[]).await.unwrap(),
         ChangeOutcome::Changed
     );
     assert_eq!(r.capacity(&old).await.unwrap(), Some((0, 5)));
@@ -42,7 +42,7 @@ async fn moving_an_appointment_releases_the_old_place_and_takes_the_new(db: Test
             .contains(&day(2).to_string())
     );
     assert_eq!(
-        r.move_appointment(id, new, &actor()).await.unwrap(),
+        r.move_appointment(id, new, &actor(), &[]).await.unwrap(),
         ChangeOutcome::Unchanged
     );
 }
@@ -55,7 +55,7 @@ async fn a_move_after_enrollment_started_is_refused_and_changes_nothing(db: Test
         slot(r.as_ref(), o, day(3), Shift::Morning, 5).await,
     );
     let id = request(r.as_ref(), 2, RequestState::EnrollmentStarted, Some(old)).await;
-    let outcome = r.move_appointment(id, new, &actor()).await.unwrap();
+    let outcome = r.move_appointment(id, new, &actor(), &[]).await.unwrap();
     assert_eq!(
         outcome,
         ChangeOutcome::NotAllowed(RequestState::EnrollmentStarted)
@@ -78,7 +78,7 @@ async fn a_passed_appointment_can_still_be_moved(db: TestDb) {
     );
     let id = request(r.as_ref(), 3, RequestState::AppointmentChosen, Some(past)).await;
     assert_eq!(
-        r.move_appointment(id, new, &actor()).await.unwrap(),
+        r.move_appointment(id, new, &actor(), &[]).await.unwrap(),
         ChangeOutcome::Changed
     );
 }
@@ -90,11 +90,13 @@ async fn a_full_or_unsuitable_slot_is_refused_with_its_reason(db: TestDb) {
     let open = slot(r.as_ref(), o, day(3), Shift::Morning, 5).await;
     let id = request(r.as_ref(), 4, RequestState::AppointmentChosen, None).await;
     assert_eq!(
-        r.move_appointment(id, full, &actor()).await.unwrap(),
+        r.move_appointment(id, full, &actor(), &[]).await.unwrap(),
         ChangeOutcome::Full
     );
     assert_eq!(
-        r.move_appointment(999_999, open, &actor()).await.unwrap(),
+        r.move_appointment(999_999, open, &actor(), &[])
+            .await
+            .unwrap(),
         ChangeOutcome::NotFound
     );
     let raw = db.raw().await;
@@ -106,7 +108,7 @@ async fn a_full_or_unsuitable_slot_is_refused_with_its_reason(db: TestDb) {
     .await
     .unwrap();
     assert_eq!(
-        r.move_appointment(id, open, &actor()).await.unwrap(),
+        r.move_appointment(id, open, &actor(), &[]).await.unwrap(),
         ChangeOutcome::Unsuitable
     );
 }
@@ -122,7 +124,9 @@ async fn changing_the_mobile_is_always_allowed_and_audited(db: TestDb) {
     let r = db.registry().await;
     let id = request(r.as_ref(), 5, RequestState::CardDelivered, None).await;
     assert_eq!(
-        r.change_mobile(id, &mobile(55), &actor()).await.unwrap(),
+        r.change_mobile(id, &mobile(55), &actor(), &[])
+            .await
+            .unwrap(),
         ChangeOutcome::Changed
     );
     assert_eq!(r.request(id).await.unwrap().unwrap().mobile, mobile(55));
@@ -146,7 +150,9 @@ async fn changing_the_mobile_is_always_allowed_and_audited(db: TestDb) {
             .contains(mobile(55).as_str())
     );
     assert_eq!(
-        r.change_mobile(id, &mobile(55), &actor()).await.unwrap(),
+        r.change_mobile(id, &mobile(55), &actor(), &[])
+            .await
+            .unwrap(),
         ChangeOutcome::Unchanged
     );
 }
@@ -166,20 +172,25 @@ async fn the_delivery_office_changes_only_before_production(db: TestDb) {
     let early = request(r.as_ref(), 6, RequestState::EnrollmentCompleted, None).await;
     let late = request(r.as_ref(), 7, RequestState::ProductionStarted, None).await;
     assert_eq!(
-        r.change_delivery_office(early, d, &actor()).await.unwrap(),
+        r.change_delivery_office(early, d, &actor(), &[])
+            .await
+            .unwrap(),
         ChangeOutcome::Changed
     );
     assert_eq!(
         r.request(early).await.unwrap().unwrap().delivery_office_id,
         Some(d)
     );
-    let refused = r.change_delivery_office(late, d, &actor()).await.unwrap();
+    let refused = r
+        .change_delivery_office(late, d, &actor(), &[])
+        .await
+        .unwrap();
     assert_eq!(
         refused,
         ChangeOutcome::NotAllowed(RequestState::ProductionStarted)
     );
     assert_eq!(
-        r.change_delivery_office(early, 424_242, &actor())
+        r.change_delivery_office(early, 424_242, &actor(), &[])
             .await
             .unwrap(),
         ChangeOutcome::NotFound

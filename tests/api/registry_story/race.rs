@@ -32,7 +32,7 @@ async fn two_hundred_concurrent_moves_into_ten_places_book_exactly_ten(db: TestD
             let (r, barrier) = (r.clone(), barrier.clone());
             tokio::spawn(async move {
                 barrier.wait().await;
-                r.move_appointment(id, target, &Actor::system()).await
+                r.move_appointment(id, target, &Actor::system(), &[]).await
             })
         })
         .collect();
