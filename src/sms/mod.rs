@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod callbacks;
+pub mod delivery;
 pub mod dispatch;
 pub mod events;
 pub mod inbox;

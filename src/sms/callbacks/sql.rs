@@ -66,52 +66,21 @@ macro_rules! sql_callbacks {
                 now: DateTime<Utc>,
                 lease_until: DateTime<Utc>,
             ) -> Result<Vec<$crate::sms::callbacks::PendingCallback>> {
-                use $crate::sms::dispatch::sql::ts;
                 use $q as q;
-                let mut tx = self.begin_write().await?;
-                let ids: Vec<(i64,)> = sqlx::query_as(q::CLAIM)
-                    .bind(ts(now))
-                    .bind(ts(lease_until))
-                    .bind(i64::from(limit))
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                if ids.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
-                Ok(sqlx::query_as(q::DETAILS)
-                    .bind($crate::sms::dispatch::store::json_text(&ids))
-                    .fetch_all(&self.pool)
-                    .await?)
+                $crate::sms::delivery::sql::claim_then_read!(
+                    self,
+                    q::CLAIM,
+                    q::DETAILS,
+                    limit,
+                    now,
+                    lease_until
+                )
             }
 
             async fn record_attempt(&self, a: &$crate::sms::callbacks::Attempt) -> Result<()> {
-                use $crate::sms::callbacks::Next;
-                use $crate::sms::dispatch::sql::ts;
                 use $q as q;
-                let (status, retry_at, done_at) = match a.next {
-                    Next::Sent => ("sent", None, Some(ts(a.at))),
-                    Next::Retry(at) => ("pending", Some(ts(at)), None),
-                    Next::GiveUp => ("given_up", None, Some(ts(a.at))),
-                };
                 let mut tx = self.begin_write().await?;
-                sqlx::query(q::ATTEMPT)
-                    .bind(a.callback_id)
-                    .bind(i32::try_from(a.number).unwrap_or(i32::MAX))
-                    .bind(ts(a.at))
-                    .bind(a.status_code.map(i32::from))
-                    .bind(&a.error)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(q::NEXT)
-                    .bind(a.callback_id)
-                    .bind(status)
-                    .bind(retry_at)
-                    .bind(&a.error)
-                    .bind(done_at)
-                    .execute(&mut *tx)
-                    .await?;
+                $crate::sms::delivery::sql::record_attempt!(tx, q::ATTEMPT, q::NEXT, a);
                 tx.commit().await?;
                 Ok(())
             }
