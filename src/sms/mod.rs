@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod dispatch;
 pub mod events;
 pub mod inbox;
+pub mod mo_forward;
 pub mod notifier;
 pub mod otp;
 pub mod outbox;

@@ -22,6 +22,7 @@ mod sms_api;
 mod sms_callbacks;
 mod sms_dispatch;
 mod sms_mo;
+mod sms_mo_forward;
 mod sms_notifier;
 mod soak;
 mod ussd_wiring;
