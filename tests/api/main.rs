@@ -15,6 +15,7 @@ mod notify;
 mod openapi;
 mod otp_api;
 mod proxy;
+mod receiver;
 mod registry_story;
 mod secrets;
 mod shutdown;

@@ -6,71 +6,18 @@
 use crate::fixtures::*;
 use crate::helpers::{TestDb, spawn_app_with};
 use crate::on_both_backends;
+use crate::receiver::{Hit, Receiver};
 use crate::sms_mo::{mo, rows, settings as mo_settings, stop};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::Method;
 use dargah::config::Settings;
 use dargah::registry::model::RequestState;
 use dargah::sim::sink::Sink;
 use dargah::sms::mo_forward::ForwardMethod;
 use percent_encoding::percent_decode_str;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A question no keyword claims.
 const QUESTION: &str = "سلام،  کارت من کی می‌رسد؟";
-
-/// One request the receiver got.
-#[derive(Debug, Clone)]
-struct Hit {
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: String,
-}
-
-/// A real HTTP server on port 0 answering its `script` of statuses in
-/// turn, then `last` (with `text` as a plain-text body) for ever.
-#[derive(Clone)]
-struct Receiver {
-    addr: SocketAddr,
-    hits: Arc<Mutex<Vec<Hit>>>,
-}
-
-impl Receiver {
-    async fn start(script: &[u16], last: u16, text: &'static str) -> Receiver {
-        let hits: Arc<Mutex<Vec<Hit>>> = Arc::default();
-        let (seen, script) = (hits.clone(), script.to_vec());
-        let handler = move |method: Method, uri: Uri, headers: HeaderMap, body: String| {
-            let seen = seen.clone();
-            let script = script.clone();
-            async move {
-                let mut hits = seen.lock().unwrap();
-                let status = script.get(hits.len()).copied().unwrap_or(last);
-                hits.push(Hit {
-                    method,
-                    uri,
-                    headers,
-                    body,
-                });
-                (StatusCode::from_u16(status).unwrap(), text)
-            }
-        };
-        let router = axum::Router::new().fallback(handler);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, router).await });
-        Receiver { addr, hits }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    fn hits(&self) -> Vec<Hit> {
-        self.hits.lock().unwrap().clone()
-    }
-}
 
 fn settings(db: &TestDb, sink: &Sink, url: String) -> Settings {
     let mut s = mo_settings(db, sink);
