@@ -28,30 +28,26 @@ macro_rules! decisive {
     };
 }
 
-/// SQLite statements; `BEGIN IMMEDIATE` makes the claim exclusive.
+/// SQLite statements.
 pub(crate) mod sqlite {
-    pub const CLAIM: &str = "UPDATE sms_callbacks SET attempts = attempts + 1, next_attempt_at = $2 \
-        WHERE id IN (SELECT id FROM sms_callbacks WHERE status = 'pending' AND next_attempt_at <= $1 \
-        ORDER BY next_attempt_at LIMIT $3) RETURNING id";
+    crate::sms::delivery::sql::sqlite_statements!(
+        "sms_callbacks",
+        "id",
+        "sms_callback_attempts",
+        "callback_id"
+    );
     pub const DETAILS: &str = details!("(SELECT value FROM json_each($1))");
-    pub const ATTEMPT: &str = "INSERT INTO sms_callback_attempts (callback_id, attempt, at, status_code, error) \
-        VALUES ($1, $2, $3, $4, $5)";
-    pub const NEXT: &str = "UPDATE sms_callbacks SET status = $2, \
-        next_attempt_at = COALESCE($3, next_attempt_at), last_error = $4, done_at = $5 WHERE id = $1";
 }
 
-/// PostgreSQL statements; `FOR UPDATE SKIP LOCKED` lets several nodes claim at once.
+/// PostgreSQL statements.
 pub(crate) mod postgres {
-    pub const CLAIM: &str = "UPDATE sms_callbacks c SET attempts = c.attempts + 1, \
-        next_attempt_at = $2::timestamptz FROM (SELECT id FROM sms_callbacks WHERE status = 'pending' \
-        AND next_attempt_at <= $1::timestamptz ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) d \
-        WHERE c.id = d.id RETURNING c.id";
+    crate::sms::delivery::sql::postgres_statements!(
+        "sms_callbacks",
+        "id",
+        "sms_callback_attempts",
+        "callback_id"
+    );
     pub const DETAILS: &str = details!("(SELECT jsonb_array_elements_text($1::jsonb)::bigint)");
-    pub const ATTEMPT: &str = "INSERT INTO sms_callback_attempts (callback_id, attempt, at, status_code, error) \
-        VALUES ($1, $2, $3::timestamptz, $4, $5)";
-    pub const NEXT: &str = "UPDATE sms_callbacks SET status = $2, \
-        next_attempt_at = COALESCE($3::timestamptz, next_attempt_at), last_error = $4, \
-        done_at = $5::timestamptz WHERE id = $1";
 }
 
 /// Implements `CallbackStore` for a backend struct with `pool` and

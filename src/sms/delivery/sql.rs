@@ -60,5 +60,66 @@ macro_rules! record_attempt {
     }};
 }
 
+/// SQLite's `CLAIM`, `ATTEMPT` and `NEXT` for jobs in table `$jobs` keyed
+/// by `$key`, with their attempts in `$attempts` keyed by (`$job`,
+/// `attempt`). `BEGIN IMMEDIATE` makes the claim exclusive.
+macro_rules! sqlite_statements {
+    ($jobs:literal, $key:literal, $attempts:literal, $job:literal) => {
+        pub const CLAIM: &str = concat!(
+            "UPDATE ",
+            $jobs,
+            " SET attempts = attempts + 1, next_attempt_at = $2 WHERE ",
+            $key,
+            " IN (SELECT ",
+            $key,
+            " FROM ",
+            $jobs,
+            " WHERE status = 'pending' AND next_attempt_at <= $1 \
+             ORDER BY next_attempt_at LIMIT $3) RETURNING ",
+            $key
+        );
+        pub const ATTEMPT: &str = concat!(
+            "INSERT INTO ",
+            $attempts,
+            " (",
+            $job,
+            ", attempt, at, status_code, error) \
+             VALUES ($1, $2, $3, $4, $5)"
+        );
+        pub const NEXT: &str = concat!(
+            "UPDATE ",
+            $jobs,
+            " SET status = $2, next_attempt_at = COALESCE($3, next_attempt_at), \
+             last_error = $4, done_at = $5 WHERE ",
+            $key,
+            " = $1"
+        );
+    };
+}
+
+/// PostgreSQL's `CLAIM`, `ATTEMPT` and `NEXT`, as `sqlite_statements!`;
+/// `FOR UPDATE SKIP LOCKED` lets several nodes claim at once.
+macro_rules! postgres_statements {
+    ($jobs:literal, $key:literal, $attempts:literal, $job:literal) => {
+        pub const CLAIM: &str = concat!(
+            "UPDATE ", $jobs, " j SET attempts = j.attempts + 1, next_attempt_at = $2::timestamptz \
+             FROM (SELECT ", $key, " FROM ", $jobs, " WHERE status = 'pending' \
+             AND next_attempt_at <= $1::timestamptz ORDER BY next_attempt_at LIMIT $3 \
+             FOR UPDATE SKIP LOCKED) d WHERE j.", $key, " = d.", $key, " RETURNING j.", $key
+        );
+        pub const ATTEMPT: &str = concat!(
+            "INSERT INTO ", $attempts, " (", $job, ", attempt, at, status_code, error) \
+             VALUES ($1, $2, $3::timestamptz, $4, $5)"
+        );
+        pub const NEXT: &str = concat!(
+            "UPDATE ", $jobs, " SET status = $2, \
+             next_attempt_at = COALESCE($3::timestamptz, next_attempt_at), last_error = $4, \
+             done_at = $5::timestamptz WHERE ", $key, " = $1"
+        );
+    };
+}
+
 pub(crate) use claim_then_read;
+pub(crate) use postgres_statements;
 pub(crate) use record_attempt;
+pub(crate) use sqlite_statements;

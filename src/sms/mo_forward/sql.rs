@@ -19,32 +19,28 @@ macro_rules! details {
 pub(crate) const SETTLE: &str = "UPDATE sms_inbox SET state = $2, \
     reply_outbox_id = COALESCE($3, reply_outbox_id), updated_at = $4 WHERE id = $1";
 
-/// SQLite statements; `BEGIN IMMEDIATE` makes the claim exclusive.
+/// SQLite statements.
 pub(crate) mod sqlite {
     pub(crate) use super::SETTLE;
-    pub const CLAIM: &str = "UPDATE sms_mo_forwards SET attempts = attempts + 1, next_attempt_at = $2 \
-        WHERE inbox_id IN (SELECT inbox_id FROM sms_mo_forwards WHERE status = 'pending' \
-        AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $3) RETURNING inbox_id";
+    crate::sms::delivery::sql::sqlite_statements!(
+        "sms_mo_forwards",
+        "inbox_id",
+        "sms_mo_forward_attempts",
+        "inbox_id"
+    );
     pub const DETAILS: &str = details!("(SELECT value FROM json_each($1))");
-    pub const ATTEMPT: &str = "INSERT INTO sms_mo_forward_attempts (inbox_id, attempt, at, status_code, error) \
-        VALUES ($1, $2, $3, $4, $5)";
-    pub const NEXT: &str = "UPDATE sms_mo_forwards SET status = $2, \
-        next_attempt_at = COALESCE($3, next_attempt_at), last_error = $4, done_at = $5 WHERE inbox_id = $1";
 }
 
-/// PostgreSQL statements; `FOR UPDATE SKIP LOCKED` lets several nodes claim at once.
+/// PostgreSQL statements.
 pub(crate) mod postgres {
     pub(crate) use super::SETTLE;
-    pub const CLAIM: &str = "UPDATE sms_mo_forwards f SET attempts = f.attempts + 1, \
-        next_attempt_at = $2::timestamptz FROM (SELECT inbox_id FROM sms_mo_forwards \
-        WHERE status = 'pending' AND next_attempt_at <= $1::timestamptz ORDER BY next_attempt_at \
-        LIMIT $3 FOR UPDATE SKIP LOCKED) d WHERE f.inbox_id = d.inbox_id RETURNING f.inbox_id";
+    crate::sms::delivery::sql::postgres_statements!(
+        "sms_mo_forwards",
+        "inbox_id",
+        "sms_mo_forward_attempts",
+        "inbox_id"
+    );
     pub const DETAILS: &str = details!("(SELECT jsonb_array_elements_text($1::jsonb)::bigint)");
-    pub const ATTEMPT: &str = "INSERT INTO sms_mo_forward_attempts (inbox_id, attempt, at, status_code, error) \
-        VALUES ($1, $2, $3::timestamptz, $4, $5)";
-    pub const NEXT: &str = "UPDATE sms_mo_forwards SET status = $2, \
-        next_attempt_at = COALESCE($3::timestamptz, next_attempt_at), last_error = $4, \
-        done_at = $5::timestamptz WHERE inbox_id = $1";
 }
 
 /// Implements `MoForwardStore` for a backend struct with `pool` and
