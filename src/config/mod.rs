@@ -56,6 +56,8 @@ pub struct SmsSettings {
     pub routes: crate::sms::dispatch::RouteSettings,
     /// `[sms.callbacks]`: how clients' callback URLs are called.
     pub callbacks: crate::sms::callbacks::CallbackSettings,
+    /// `[sms.mo_forward]`: unclaimed MO SMS forwarded to the web side.
+    pub mo_forward: crate::sms::mo_forward::MoForwardSettings,
 }
 
 impl Default for SmsSettings {
@@ -66,6 +68,7 @@ impl Default for SmsSettings {
             dispatch: Default::default(),
             routes: Default::default(),
             callbacks: Default::default(),
+            mo_forward: Default::default(),
         }
     }
 }

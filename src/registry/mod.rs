@@ -21,6 +21,7 @@ use crate::sms::callbacks::{CallbackStore, SharedCallbackStore};
 use crate::sms::dispatch::{DispatchStore, SharedDispatchStore};
 use crate::sms::events::{EventStore, SharedEventStore};
 use crate::sms::inbox::{InboxStore, SharedInboxStore};
+use crate::sms::mo_forward::{MoForwardStore, SharedMoForwardStore};
 use crate::sms::otp::{OtpStore, SharedOtpStore};
 use crate::sms::outbox::{NewSms, Outbox, SharedOutbox};
 use async_trait::async_trait;
@@ -180,6 +181,8 @@ pub struct Database {
     pub inbox: SharedInboxStore,
     /// Clients' callbacks for message state changes.
     pub callbacks: SharedCallbackStore,
+    /// Unclaimed MO SMS forwarded to the web side.
+    pub mo_forwards: SharedMoForwardStore,
 }
 
 /// Builds the database handles for the configured URL. No connection is made
@@ -198,7 +201,14 @@ pub fn connect_lazy(settings: &DatabaseSettings) -> Result<Database> {
 
 /// One backend, every view of it.
 fn both<
-    B: Registry + Outbox + OtpStore + DispatchStore + EventStore + InboxStore + CallbackStore,
+    B: Registry
+        + Outbox
+        + OtpStore
+        + DispatchStore
+        + EventStore
+        + InboxStore
+        + CallbackStore
+        + MoForwardStore,
 >(
     backend: Arc<B>,
 ) -> Database {
@@ -209,6 +219,7 @@ fn both<
         dispatch: backend.clone(),
         events: backend.clone(),
         inbox: backend.clone(),
-        callbacks: backend,
+        callbacks: backend.clone(),
+        mo_forwards: backend,
     }
 }

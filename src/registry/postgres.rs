@@ -58,3 +58,4 @@ crate::sms::inbox::sql::sql_inbox!(
 );
 crate::sms::events::sql::sql_events!(PgBackend, "FOR UPDATE OF e SKIP LOCKED");
 crate::sms::callbacks::sql::sql_callbacks!(PgBackend, crate::sms::callbacks::sql::postgres);
+crate::sms::mo_forward::sql::sql_mo_forward!(PgBackend, crate::sms::mo_forward::sql::postgres);

@@ -67,3 +67,4 @@ crate::sms::dispatch::sql::sql_dispatch!(
 crate::sms::inbox::sql::sql_inbox!(SqliteBackend, "SELECT $1, $2, $3");
 crate::sms::events::sql::sql_events!(SqliteBackend, "");
 crate::sms::callbacks::sql::sql_callbacks!(SqliteBackend, crate::sms::callbacks::sql::sqlite);
+crate::sms::mo_forward::sql::sql_mo_forward!(SqliteBackend, crate::sms::mo_forward::sql::sqlite);

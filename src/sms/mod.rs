@@ -5,9 +5,11 @@
 
 pub mod api;
 pub mod callbacks;
+pub mod delivery;
 pub mod dispatch;
 pub mod events;
 pub mod inbox;
+pub mod mo_forward;
 pub mod notifier;
 pub mod otp;
 pub mod outbox;

@@ -97,6 +97,7 @@ impl Application {
             &shutdown,
         )?;
         callbacks::start(&settings, &db, &status, &shutdown)?;
+        callbacks::start_mo_forward(&settings, &db, &status, &shutdown)?;
         let ussd = ussd::build(&settings, &db, &notifier, &shutdown)?;
         smpp::start(&settings, &db, ussd.clone(), &notifier, &shutdown);
         let state = AppState::new(db, status, api, ussd);

@@ -55,7 +55,7 @@ pub fn start(
         carriers: Arc::new(carriers),
         ussd,
         receipts,
-        mo: mo_consumer(db, notifier),
+        mo: mo_consumer(db, notifier, settings.sms.mo_forward.url.is_some()),
     };
     shutdown.spawn(consume(rx, consumer, shutdown.clone()));
 }
@@ -69,8 +69,9 @@ struct Consumer {
 }
 
 /// The inbox and its keyword service; without the reply templates
-/// (`menus/sms/mo.toml`) no keyword claims anything.
-fn mo_consumer(db: &Database, notifier: &Notifier) -> MoConsumer {
+/// (`menus/sms/mo.toml`) no keyword claims anything. With `forward`,
+/// unclaimed messages are queued for the web side.
+fn mo_consumer(db: &Database, notifier: &Notifier, forward: bool) -> MoConsumer {
     let missing = notifier.templates().missing(reply::TEMPLATES);
     if !missing.is_empty() {
         tracing::warn!(?missing, "SMS templates missing: MO keywords get no reply");
@@ -82,6 +83,7 @@ fn mo_consumer(db: &Database, notifier: &Notifier) -> MoConsumer {
     MoConsumer {
         store: db.inbox.clone(),
         replies,
+        forward,
     }
 }
 

@@ -17,6 +17,7 @@ mod notify;
 mod openapi;
 mod otp_api;
 mod proxy;
+mod receiver;
 mod registry_story;
 #[path = "../common/screens.rs"]
 mod screens;
@@ -26,6 +27,7 @@ mod sms_api;
 mod sms_callbacks;
 mod sms_dispatch;
 mod sms_mo;
+mod sms_mo_forward;
 mod sms_notifier;
 mod soak;
 mod ussd_wiring;

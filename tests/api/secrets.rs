@@ -1,8 +1,9 @@
 //! Secrets never reach logs or error answers: a real `dargah serve` run with
-//! an API key, an OTP secret, an SMPP password and a database password
-//! configured, driven through its failure paths (database unreachable,
-//! SMSC hanging up, wrong keys, the Kannel password in a query string) at
-//! debug level; its whole output is then searched for every secret.
+//! an API key, an OTP secret, an SMPP password, a database password and the
+//! MO forward's bearer token and header configured, driven through its
+//! failure paths (database unreachable, SMSC hanging up, wrong keys, the
+//! Kannel password in a query string) at debug level; its whole output is
+//! then searched for every secret.
 
 use std::io::Read;
 use std::net::TcpListener;
@@ -13,6 +14,8 @@ const API_KEY: &str = "Api-S3cret-Key-77";
 const OTP_SECRET: &str = "Otp-S3cret-Hmac-Key-5150";
 const SMPP_PASSWORD: &str = "Sm5ecr7x";
 const DB_PASSWORD: &str = "Db-S3cret-Pw-42";
+const MO_TOKEN: &str = "Mo-S3cret-Bearer-31";
+const MO_HEADER: &str = "Mo-S3cret-Header-13";
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -60,6 +63,10 @@ password = "{SMPP_PASSWORD}"
 reconnect_min = "50ms"
 reconnect_max = "200ms"
 response_timeout = "300ms"
+[sms.mo_forward]
+url = "http://127.0.0.1:9/mo?text=%a"
+bearer_token = "{MO_TOKEN}"
+headers = {{ "X-Api-Key" = "{MO_HEADER}" }}
 "#
     )
 }
@@ -145,7 +152,14 @@ async fn no_configured_secret_appears_in_the_logs_or_answers_of_a_failing_gatewa
         logs.contains("cannot bind") || logs.contains("connection lost"),
         "{logs}"
     );
-    for secret in [API_KEY, OTP_SECRET, SMPP_PASSWORD, DB_PASSWORD] {
+    for secret in [
+        API_KEY,
+        OTP_SECRET,
+        SMPP_PASSWORD,
+        DB_PASSWORD,
+        MO_TOKEN,
+        MO_HEADER,
+    ] {
         for line in logs.lines() {
             assert!(!line.contains(secret), "{secret} logged: {line}");
         }

@@ -4,70 +4,14 @@
 
 use crate::helpers::{TestApp, TestDb, spawn_app_with};
 use crate::on_both_backends;
-use axum::http::{Method, StatusCode, Uri};
+use crate::receiver::Receiver;
+use axum::http::Method;
 use dargah::config::Settings;
 use dargah::sim::sink::Sink;
 use dargah::smpp::link::CarrierSettings;
 use dargah::sms::api::ApiClientSettings;
 use percent_encoding::{NON_ALPHANUMERIC, percent_encode};
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// One request the receiver got.
-#[derive(Debug, Clone)]
-struct Hit {
-    method: Method,
-    uri: Uri,
-    body: String,
-    answered: u16,
-}
-
-/// A real HTTP server on port 0 that fails the first `fail_first` requests
-/// with 500 (all of them with 503 when `fail_first` is `usize::MAX`).
-#[derive(Clone)]
-struct Receiver {
-    addr: SocketAddr,
-    hits: Arc<Mutex<Vec<Hit>>>,
-}
-
-impl Receiver {
-    async fn start(fail_first: usize) -> Receiver {
-        let hits: Arc<Mutex<Vec<Hit>>> = Arc::default();
-        let seen = hits.clone();
-        let handler = move |method: Method, uri: Uri, body: String| {
-            let seen = seen.clone();
-            async move {
-                let mut hits = seen.lock().unwrap();
-                let status = match (fail_first, hits.len() < fail_first) {
-                    (usize::MAX, _) => StatusCode::SERVICE_UNAVAILABLE,
-                    (_, true) => StatusCode::INTERNAL_SERVER_ERROR,
-                    _ => StatusCode::OK,
-                };
-                hits.push(Hit {
-                    method,
-                    uri,
-                    body,
-                    answered: status.as_u16(),
-                });
-                status
-            }
-        };
-        let router = axum::Router::new().fallback(handler);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, router).await });
-        Receiver { addr, hits }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    fn hits(&self) -> Vec<Hit> {
-        self.hits.lock().unwrap().clone()
-    }
-}
 
 pub(crate) fn settings(db: &TestDb, sink: &Sink, attempts: u32) -> Settings {
     let mut s = db.settings();
@@ -140,7 +84,7 @@ pub(crate) async fn stop(app: TestApp) {
 
 async fn a_delivered_message_is_posted_to_its_callback_url_again_after_a_failure(db: TestDb) {
     let sink = Sink::start(true).await.unwrap();
-    let receiver = Receiver::start(1).await;
+    let receiver = Receiver::start(&[500], 200, "").await;
     let app = spawn_app_with(settings(&db, &sink, 5)).await;
     app.wait_ready().await;
     let id = send_json(
@@ -181,7 +125,7 @@ fn enc(s: &str) -> String {
 
 async fn a_kannel_dlr_url_is_called_per_dlr_mask_bit_with_its_escapes_substituted(db: TestDb) {
     let sink = Sink::start(true).await.unwrap();
-    let receiver = Receiver::start(0).await;
+    let receiver = Receiver::start(&[], 200, "").await;
     let app = spawn_app_with(settings(&db, &sink, 5)).await;
     app.wait_ready().await;
     let dlr_url = receiver.url("/dlr?type=%d&to=%p&id=%I&smsc=%i&reply=%A&user=%n");
@@ -236,7 +180,7 @@ async fn a_kannel_dlr_url_is_called_per_dlr_mask_bit_with_its_escapes_substitute
 
 async fn a_callback_url_that_always_fails_is_given_up_after_the_configured_attempts(db: TestDb) {
     let sink = Sink::start(true).await.unwrap();
-    let receiver = Receiver::start(usize::MAX).await;
+    let receiver = Receiver::start(&[], 503, "").await;
     let app = spawn_app_with(settings(&db, &sink, 3)).await;
     app.wait_ready().await;
     send_json(

@@ -17,7 +17,8 @@ use std::time::Duration;
 /// Our short number.
 const SHORT: &str = "6090";
 
-fn settings(db: &TestDb, sink: &Sink) -> Settings {
+/// A gateway bound to `sink` as carrier `mci`.
+pub(crate) fn settings(db: &TestDb, sink: &Sink) -> Settings {
     let mut s = db.settings();
     let mut c = CarrierSettings::new("127.0.0.1", sink.port(), "dargah", "secret");
     c.reconnect_min = Duration::from_millis(50);
@@ -40,7 +41,7 @@ fn ucs2(text: &str) -> Vec<u8> {
 }
 
 /// A one-part UCS-2 MO from `from`.
-fn mo(from: &str, text: &str) -> ShortMessage {
+pub(crate) fn mo(from: &str, text: &str) -> ShortMessage {
     ShortMessage {
         source: address(from),
         destination: address(SHORT),
@@ -62,7 +63,7 @@ fn mo_part(from: &str, reference: u8, total: u8, seq: u8, text: &str) -> ShortMe
 }
 
 /// Rows of `sql`, polled until there are `n` (or fails after 20 s).
-async fn rows<T>(db: &TestDb, sql: &str, n: usize) -> Vec<T>
+pub(crate) async fn rows<T>(db: &TestDb, sql: &str, n: usize) -> Vec<T>
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
@@ -87,7 +88,7 @@ async fn replies(db: &TestDb, n: usize) -> Vec<(String, String)> {
     rows(db, "SELECT recipient, body FROM sms_outbox ORDER BY id", n).await
 }
 
-async fn stop(app: TestApp) {
+pub(crate) async fn stop(app: TestApp) {
     app.shutdown.trigger();
     let _ = app.server.await;
 }

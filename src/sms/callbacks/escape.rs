@@ -39,6 +39,14 @@ pub struct DlrValues {
 
 /// `template` with every known escape replaced by its URL-encoded value.
 pub fn substitute(template: &str, v: &DlrValues) -> String {
+    expand(template, |code| value(code, v))
+}
+
+/// `template` with each `%x` that `value` knows replaced by its value,
+/// URL-encoded (UTF-8); other `%x` and a trailing `%` are kept as written.
+/// `value` is called in order of appearance (Kannel's `%s` takes the next
+/// word each time).
+pub fn expand(template: &str, mut value: impl FnMut(char) -> Option<String>) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut chars = template.chars();
     while let Some(c) = chars.next() {
@@ -50,7 +58,7 @@ pub fn substitute(template: &str, v: &DlrValues) -> String {
             out.push('%');
             break;
         };
-        match value(code, v) {
+        match value(code) {
             Some(text) => out.extend(utf8_percent_encode(&text, VALUE)),
             None => {
                 out.push('%');
@@ -59,6 +67,11 @@ pub fn substitute(template: &str, v: &DlrValues) -> String {
         }
     }
     out
+}
+
+/// Kannel's `%t`: `YYYY-MM-DD HH:MM:SS`, UTC.
+pub fn kannel_time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
 /// The raw value of escape `%code`; `None` for what is not an escape of ours.
@@ -75,7 +88,7 @@ fn value(code: char, v: &DlrValues) -> Option<String> {
         'F' => v.smsc_message_id.clone().unwrap_or_default(),
         'i' => v.carrier.clone().unwrap_or_default(),
         'n' => v.client.clone(),
-        't' => v.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+        't' => kannel_time(v.at),
         'T' => v.at.timestamp().to_string(),
         '%' => "%".to_owned(),
         _ => return None,

@@ -17,20 +17,14 @@ mod settings;
 pub(crate) mod sql;
 mod store;
 
+pub use crate::sms::delivery::{Attempt, Next};
 pub use settings::CallbackSettings;
-pub use store::{Attempt, CallbackStore, Next, PendingCallback, SharedCallbackStore};
+pub use store::{CallbackStore, PendingCallback, SharedCallbackStore};
 
+use crate::sms::delivery::worker::{self, Deliveries, Pace};
 use call::Call;
-use chrono::Utc;
-use std::time::Duration;
-use tokio::task::JoinSet;
+use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
-
-/// Pause after a database error before claiming again.
-const ERROR_PAUSE: Duration = Duration::from_secs(1);
-
-/// How long past its timeout a claimed call stays hidden from other nodes.
-const LEASE_MARGIN: Duration = Duration::from_secs(30);
 
 /// The callback worker.
 #[derive(Clone)]
@@ -57,51 +51,34 @@ impl CallbackWorker {
 
     /// Claims and calls until `cancel`; the calls in flight then finish.
     pub async fn run(self, cancel: CancellationToken) {
-        while !cancel.is_cancelled() {
-            let pause = match self.round().await {
-                Ok(n) if n == self.settings.concurrency.max(1) as usize => Duration::ZERO,
-                Ok(_) => self.settings.poll_interval,
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot claim SMS callbacks");
-                    ERROR_PAUSE
-                }
-            };
-            tokio::select! {
-                () = tokio::time::sleep(pause) => {}
-                () = cancel.cancelled() => {}
-            }
-        }
+        let pace = Pace {
+            concurrency: self.settings.concurrency,
+            poll_interval: self.settings.poll_interval,
+            timeout: self.settings.timeout,
+        };
+        worker::run(self, pace, cancel).await;
     }
+}
 
-    /// One claim and its calls; returns how many were claimed.
-    async fn round(&self) -> crate::registry::Result<usize> {
-        let now = Utc::now();
-        let lease =
-            chrono::Duration::from_std(self.settings.timeout + LEASE_MARGIN).unwrap_or_default();
-        let claimed = self
-            .store
-            .claim_callbacks(self.settings.concurrency.max(1), now, now + lease)
-            .await?;
-        let n = claimed.len();
-        let mut calls = JoinSet::new();
-        for p in claimed {
-            let w = self.clone();
-            calls.spawn(async move { w.deliver(p).await });
-        }
-        while calls.join_next().await.is_some() {}
-        Ok(n)
+#[async_trait::async_trait]
+impl Deliveries for CallbackWorker {
+    type Job = PendingCallback;
+    const WHAT: &'static str = "SMS callbacks";
+
+    async fn claim(
+        &self,
+        limit: u32,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> crate::registry::Result<Vec<PendingCallback>> {
+        self.store.claim_callbacks(limit, now, lease_until).await
     }
 
     /// Calls one client and records the attempt.
     async fn deliver(&self, p: PendingCallback) {
         let outcome = Call::new(&p).send(&self.http).await;
-        let attempt = self.attempt(&p, outcome);
-        let result = match attempt.next {
-            Next::Sent => "sent",
-            Next::Retry(_) => "retried",
-            Next::GiveUp => "given_up",
-        };
-        metrics::counter!("dargah_sms_callbacks_total", "result" => result).increment(1);
+        let attempt = Attempt::judged(&self.settings.policy(), p.id, p.attempts, &outcome);
+        metrics::counter!("dargah_sms_callbacks_total", "result" => attempt.label()).increment(1);
         if attempt.next == Next::GiveUp {
             tracing::warn!(callback = p.id, message = p.outbox_id, url = %p.url,
                 attempts = p.attempts, error = ?attempt.error, "SMS callback given up");
@@ -111,47 +88,4 @@ impl CallbackWorker {
             tracing::warn!(error = %e, callback = p.id, "cannot record an SMS callback attempt");
         }
     }
-
-    fn attempt(
-        &self,
-        p: &PendingCallback,
-        outcome: reqwest::Result<reqwest::StatusCode>,
-    ) -> Attempt {
-        let at = Utc::now();
-        let (status_code, error) = match outcome {
-            Ok(s) if s.is_success() => (Some(s.as_u16()), None),
-            Ok(s) => (Some(s.as_u16()), Some(format!("HTTP {s}"))),
-            Err(e) => (None, Some(describe(&e))),
-        };
-        let number = u32::try_from(p.attempts).unwrap_or(u32::MAX);
-        let next = if error.is_none() {
-            Next::Sent
-        } else if number >= self.settings.attempts {
-            Next::GiveUp
-        } else {
-            let pause =
-                chrono::Duration::from_std(self.settings.backoff(number)).unwrap_or_default();
-            Next::Retry(at + pause)
-        };
-        Attempt {
-            callback_id: p.id,
-            number: p.attempts,
-            at,
-            status_code,
-            error,
-            next,
-        }
-    }
-}
-
-/// A transport error with its causes (reqwest's own text is terse).
-fn describe(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }

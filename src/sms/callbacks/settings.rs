@@ -1,5 +1,6 @@
 //! `[sms.callbacks]`: how clients' callback URLs are called.
 
+use crate::sms::delivery::RetryPolicy;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -42,28 +43,14 @@ impl Default for CallbackSettings {
 }
 
 impl CallbackSettings {
-    /// The pause after failed attempt number `attempt` (1-based).
-    pub fn backoff(&self, attempt: u32) -> Duration {
-        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
-        self.backoff_min
-            .saturating_mul(factor)
-            .min(self.backoff_max)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_backoff_doubles_from_the_minimum_up_to_the_maximum() {
-        let s = CallbackSettings {
-            backoff_min: Duration::from_secs(10),
-            backoff_max: Duration::from_secs(60),
-            ..CallbackSettings::default()
-        };
-        let pauses: Vec<u64> = (1..=5).map(|a| s.backoff(a).as_secs()).collect();
-        assert_eq!(pauses, [10, 20, 40, 60, 60]);
-        assert_eq!(s.backoff(200), Duration::from_secs(60));
+    /// How failed calls are retried: every failure retries, as a client's
+    /// callback URL may answer 404 until its deployment is finished.
+    pub fn policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            attempts: self.attempts,
+            backoff_min: self.backoff_min,
+            backoff_max: self.backoff_max,
+            permanent_4xx: false,
+        }
     }
 }

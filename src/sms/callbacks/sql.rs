@@ -28,30 +28,26 @@ macro_rules! decisive {
     };
 }
 
-/// SQLite statements; `BEGIN IMMEDIATE` makes the claim exclusive.
+/// SQLite statements.
 pub(crate) mod sqlite {
-    pub const CLAIM: &str = "UPDATE sms_callbacks SET attempts = attempts + 1, next_attempt_at = $2 \
-        WHERE id IN (SELECT id FROM sms_callbacks WHERE status = 'pending' AND next_attempt_at <= $1 \
-        ORDER BY next_attempt_at LIMIT $3) RETURNING id";
+    crate::sms::delivery::sql::sqlite_statements!(
+        "sms_callbacks",
+        "id",
+        "sms_callback_attempts",
+        "callback_id"
+    );
     pub const DETAILS: &str = details!("(SELECT value FROM json_each($1))");
-    pub const ATTEMPT: &str = "INSERT INTO sms_callback_attempts (callback_id, attempt, at, status_code, error) \
-        VALUES ($1, $2, $3, $4, $5)";
-    pub const NEXT: &str = "UPDATE sms_callbacks SET status = $2, \
-        next_attempt_at = COALESCE($3, next_attempt_at), last_error = $4, done_at = $5 WHERE id = $1";
 }
 
-/// PostgreSQL statements; `FOR UPDATE SKIP LOCKED` lets several nodes claim at once.
+/// PostgreSQL statements.
 pub(crate) mod postgres {
-    pub const CLAIM: &str = "UPDATE sms_callbacks c SET attempts = c.attempts + 1, \
-        next_attempt_at = $2::timestamptz FROM (SELECT id FROM sms_callbacks WHERE status = 'pending' \
-        AND next_attempt_at <= $1::timestamptz ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) d \
-        WHERE c.id = d.id RETURNING c.id";
+    crate::sms::delivery::sql::postgres_statements!(
+        "sms_callbacks",
+        "id",
+        "sms_callback_attempts",
+        "callback_id"
+    );
     pub const DETAILS: &str = details!("(SELECT jsonb_array_elements_text($1::jsonb)::bigint)");
-    pub const ATTEMPT: &str = "INSERT INTO sms_callback_attempts (callback_id, attempt, at, status_code, error) \
-        VALUES ($1, $2, $3::timestamptz, $4, $5)";
-    pub const NEXT: &str = "UPDATE sms_callbacks SET status = $2, \
-        next_attempt_at = COALESCE($3::timestamptz, next_attempt_at), last_error = $4, \
-        done_at = $5::timestamptz WHERE id = $1";
 }
 
 /// Implements `CallbackStore` for a backend struct with `pool` and
@@ -66,52 +62,21 @@ macro_rules! sql_callbacks {
                 now: DateTime<Utc>,
                 lease_until: DateTime<Utc>,
             ) -> Result<Vec<$crate::sms::callbacks::PendingCallback>> {
-                use $crate::sms::dispatch::sql::ts;
                 use $q as q;
-                let mut tx = self.begin_write().await?;
-                let ids: Vec<(i64,)> = sqlx::query_as(q::CLAIM)
-                    .bind(ts(now))
-                    .bind(ts(lease_until))
-                    .bind(i64::from(limit))
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                if ids.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
-                Ok(sqlx::query_as(q::DETAILS)
-                    .bind($crate::sms::dispatch::store::json_text(&ids))
-                    .fetch_all(&self.pool)
-                    .await?)
+                $crate::sms::delivery::sql::claim_then_read!(
+                    self,
+                    q::CLAIM,
+                    q::DETAILS,
+                    limit,
+                    now,
+                    lease_until
+                )
             }
 
             async fn record_attempt(&self, a: &$crate::sms::callbacks::Attempt) -> Result<()> {
-                use $crate::sms::callbacks::Next;
-                use $crate::sms::dispatch::sql::ts;
                 use $q as q;
-                let (status, retry_at, done_at) = match a.next {
-                    Next::Sent => ("sent", None, Some(ts(a.at))),
-                    Next::Retry(at) => ("pending", Some(ts(at)), None),
-                    Next::GiveUp => ("given_up", None, Some(ts(a.at))),
-                };
                 let mut tx = self.begin_write().await?;
-                sqlx::query(q::ATTEMPT)
-                    .bind(a.callback_id)
-                    .bind(i32::try_from(a.number).unwrap_or(i32::MAX))
-                    .bind(ts(a.at))
-                    .bind(a.status_code.map(i32::from))
-                    .bind(&a.error)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(q::NEXT)
-                    .bind(a.callback_id)
-                    .bind(status)
-                    .bind(retry_at)
-                    .bind(&a.error)
-                    .bind(done_at)
-                    .execute(&mut *tx)
-                    .await?;
+                $crate::sms::delivery::sql::record_attempt!(tx, q::ATTEMPT, q::NEXT, a);
                 tx.commit().await?;
                 Ok(())
             }

@@ -3,6 +3,7 @@
 //! attempt with what comes next.
 
 use crate::registry::Result;
+use crate::sms::delivery::Attempt;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -42,34 +43,6 @@ pub struct PendingCallback {
     pub receipt_state: Option<String>,
     /// That part's network error code.
     pub receipt_error: Option<String>,
-}
-
-/// What one attempt came to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attempt {
-    /// `sms_callbacks` key.
-    pub callback_id: i64,
-    /// 1-based.
-    pub number: i64,
-    /// When it was made.
-    pub at: DateTime<Utc>,
-    /// The HTTP status the client answered.
-    pub status_code: Option<u16>,
-    /// Why it failed (a transport error or a non-2xx status).
-    pub error: Option<String>,
-    /// What follows.
-    pub next: Next,
-}
-
-/// What follows an attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Next {
-    /// The client took it: done.
-    Sent,
-    /// Try again at this instant.
-    Retry(DateTime<Utc>),
-    /// The last attempt failed: give up.
-    GiveUp,
 }
 
 /// The callback worker's view of the database.

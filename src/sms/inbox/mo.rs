@@ -15,6 +15,9 @@ pub struct MoConsumer {
     pub store: SharedInboxStore,
     /// The status keyword service; `None` when its templates are missing.
     pub replies: Option<StatusReplies>,
+    /// Whether unclaimed messages are forwarded to the web side
+    /// (`[sms.mo_forward] url` is set).
+    pub forward: bool,
 }
 
 impl MoConsumer {
@@ -70,6 +73,7 @@ impl MoConsumer {
             None => Ok(Handled::Unclaimed),
         };
         let handled = match handled {
+            Ok(Handled::Unclaimed) if self.forward => Handled::Forward,
             Ok(h) => h,
             Err(e) => {
                 tracing::warn!(error = %e, inbox_id = mo.id, "MO SMS not answered");
@@ -82,6 +86,7 @@ impl MoConsumer {
         let outcome = match handled {
             Handled::Replied { .. } => "replied",
             Handled::Unclaimed => "unclaimed",
+            Handled::Forward => "forward",
         };
         metrics::counter!("dargah_sms_mo_handled_total", "outcome" => outcome).increment(1);
     }

@@ -78,6 +78,9 @@ pub enum Handled {
     },
     /// No keyword claimed it.
     Unclaimed,
+    /// No keyword claimed it and it is queued for the web side
+    /// (`crate::sms::mo_forward`): state `forwarding`.
+    Forward,
 }
 
 /// The inbox in the shared database.
@@ -99,7 +102,8 @@ pub trait InboxStore: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<PartStored>;
 
-    /// Records how message `id` was handled.
+    /// Records how message `id` was handled; `Forward` also queues its
+    /// forward, in the same transaction.
     async fn mark(&self, id: i64, handled: Handled, now: DateTime<Utc>) -> Result<()>;
 }
 

@@ -102,7 +102,9 @@ macro_rules! sql_inbox {
                 let (state, by, reply) = match handled {
                     Handled::Replied { by, reply } => ("replied", Some(by), Some(reply)),
                     Handled::Unclaimed => ("unclaimed", None, None),
+                    Handled::Forward => ("forwarding", None, None),
                 };
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "UPDATE sms_inbox SET state = $2, handled_by = $3, reply_outbox_id = $4, updated_at = $5 WHERE id = $1",
                 )
@@ -111,8 +113,16 @@ macro_rules! sql_inbox {
                 .bind(by)
                 .bind(reply)
                 .bind(now)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                if handled == Handled::Forward {
+                    // The defaults make it due now, in the forward worker's instant format.
+                    sqlx::query("INSERT INTO sms_mo_forwards (inbox_id) VALUES ($1) ON CONFLICT DO NOTHING")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
                 Ok(())
             }
         }
