@@ -57,6 +57,7 @@ pub fn start(
         receipts,
         mo: mo_consumer(db, notifier, settings.sms.mo_forward.url.is_some()),
     };
+    shutdown.spawn(consumer.mo.clone().sweep(shutdown.token()));
     shutdown.spawn(consume(rx, consumer, shutdown.clone()));
 }
 

@@ -191,7 +191,46 @@ async fn an_unknown_id_gets_the_not_found_reply_and_other_text_stays_unclaimed(d
     stop(app).await;
 }
 
+/// A crash between storing a message and answering it (or a keyword service
+/// that failed) leaves it `received`; the sweep answers it later, once.
+async fn a_message_left_received_is_answered_by_the_sweep(db: TestDb) {
+    db.registry().await;
+    let store = dargah::registry::connect_lazy(&db.settings().database)
+        .unwrap()
+        .inbox;
+    let env = dargah::sms::inbox::Envelope {
+        carrier: "mci".into(),
+        source: "989350000004".into(),
+        destination: "6090".into(),
+        data_coding: 8,
+    };
+    let now = chrono::Utc::now();
+    let old = store
+        .store_whole(&env, Some("پیام بی‌پاسخ"), now - chrono::Duration::minutes(5))
+        .await
+        .unwrap();
+    let fresh = store.store_whole(&env, Some("تازه"), now).await.unwrap();
+    let consumer = dargah::sms::inbox::mo::MoConsumer {
+        store: store.clone(),
+        replies: None,
+        forward: false,
+    };
+    let cutoff = now - dargah::sms::inbox::mo::STRANDED_AFTER;
+    assert_eq!(consumer.sweep_once(cutoff).await.unwrap(), 1);
+    assert_eq!(consumer.sweep_once(cutoff).await.unwrap(), 0, "answered once");
+    let states: Vec<(i64, String)> = sqlx::query_as("SELECT id, state FROM sms_inbox ORDER BY id")
+        .fetch_all(&db.raw().await)
+        .await
+        .unwrap();
+    assert_eq!(
+        states,
+        [(old.id, "unclaimed".into()), (fresh.id, "received".into())],
+        "the message being answered right now is left to its own task"
+    );
+}
+
 on_both_backends!(
+    a_message_left_received_is_answered_by_the_sweep,
     a_two_part_persian_status_keyword_is_stored_whole_and_answered_with_the_guidance,
     a_national_id_from_another_phone_gets_the_stage_without_the_appointment,
     an_unknown_id_gets_the_not_found_reply_and_other_text_stays_unclaimed,

@@ -7,6 +7,8 @@ use super::{Envelope, Handled, InboxSms, NewPart, PartStored, SharedInboxStore};
 use crate::smpp::link::{Ack, MoSms};
 use crate::smpp::pdu::CommandStatus;
 use crate::smpp::text::reassembly::{Fragment, fragment_of};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
 /// The inbox and the keyword service: a cheap Clone handle.
 #[derive(Clone)]
@@ -89,6 +91,48 @@ impl MoConsumer {
             Handled::Forward => "forward",
         };
         metrics::counter!("dargah_sms_mo_handled_total", "outcome" => outcome).increment(1);
+    }
+}
+
+/// How old a `received` message must be before the sweep answers it: well
+/// past the time [`MoConsumer::take`] needs, so a message being answered
+/// right now is not answered twice (a second answer would be harmless
+/// anyway: replies and forwards are keyed by the inbox id).
+pub const STRANDED_AFTER: Duration = Duration::from_secs(60);
+
+impl MoConsumer {
+    /// Every [`STRANDED_AFTER`], answers the messages a crash or a failed
+    /// keyword service left `received`, until `cancel`.
+    pub async fn sweep(self, cancel: CancellationToken) {
+        let mut outage = false;
+        loop {
+            tokio::select! {
+                () = cancel.cancelled() => return,
+                () = tokio::time::sleep(STRANDED_AFTER) => {}
+            }
+            let before = chrono::Utc::now() - STRANDED_AFTER;
+            match self.sweep_once(before).await {
+                Ok(_) => outage = false,
+                Err(e) if !outage => {
+                    outage = true;
+                    tracing::warn!(error = %e, "cannot look for unanswered MO SMS");
+                }
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// Answers the messages still `received` from before `before`; how many.
+    pub async fn sweep_once(
+        &self,
+        before: chrono::DateTime<chrono::Utc>,
+    ) -> crate::registry::Result<usize> {
+        let stranded = self.store.stranded(before, 500).await?;
+        for mo in &stranded {
+            tracing::info!(inbox_id = mo.id, "answering an MO SMS left unanswered");
+            self.answer(mo).await;
+        }
+        Ok(stranded.len())
     }
 }
 

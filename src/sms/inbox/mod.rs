@@ -105,6 +105,10 @@ pub trait InboxStore: Send + Sync + 'static {
     /// Records how message `id` was handled; `Forward` also queues its
     /// forward, in the same transaction.
     async fn mark(&self, id: i64, handled: Handled, now: DateTime<Utc>) -> Result<()>;
+
+    /// Up to `limit` whole messages still `received` (never answered: a crash
+    /// after the store, or a keyword service that failed) from before `before`.
+    async fn stranded(&self, before: DateTime<Utc>, limit: i64) -> Result<Vec<InboxSms>>;
 }
 
 /// A cheap, cloneable handle to the inbox.

@@ -125,6 +125,38 @@ macro_rules! sql_inbox {
                 tx.commit().await?;
                 Ok(())
             }
+
+            async fn stranded(
+                &self,
+                before: DateTime<Utc>,
+                limit: i64,
+            ) -> Result<Vec<$crate::sms::inbox::InboxSms>> {
+                type Row = (i64, String, String, String, i64, Option<String>, i64);
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT id, carrier, source, destination, data_coding, text, parts FROM sms_inbox \
+                     WHERE state = 'received' AND received_at < $1 ORDER BY id LIMIT $2",
+                )
+                .bind(before)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, carrier, source, destination, coding, text, parts)| {
+                        $crate::sms::inbox::InboxSms {
+                            id,
+                            envelope: $crate::sms::inbox::Envelope {
+                                carrier,
+                                source,
+                                destination,
+                                data_coding: u8::try_from(coding).unwrap_or_default(),
+                            },
+                            text,
+                            parts,
+                        }
+                    })
+                    .collect())
+            }
         }
     };
 }
