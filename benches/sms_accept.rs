@@ -100,7 +100,9 @@ fn run(backend: &str, url: &str, load: &Load) {
     let sink = gateway.block_on(Sink::start(true)).expect("sink");
     let s = settings(url, &sink);
     let (addr, shutdown, server) = gateway.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let app = Application::build(s, listener).await.expect("app");
         let addr = app.local_addr().expect("addr");
         let shutdown = app.shutdown_handle();

@@ -17,7 +17,7 @@ use crate::registry::{self, SharedRegistry};
 use crate::shutdown::Shutdown;
 use crate::sms::api::{ApiState, Clients, OtpState};
 use crate::sms::notifier::Notifier;
-use crate::sms::outbox::SharedOutbox;
+use crate::sms::outbox::{CoalescingOutbox, SharedOutbox};
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
@@ -82,8 +82,14 @@ impl Application {
             settings.otp.clone(),
             settings.sms.otp_per_msisdn_per_hour,
         );
+        // One API request is usually one message: group-commit them. SQLite
+        // has one writer, so a second batch would only wait for the lock.
+        let writers = match db.registry.backend() {
+            crate::registry::Backend::Sqlite => 1,
+            crate::registry::Backend::Postgres => 4,
+        };
         let api = ApiState {
-            outbox: db.outbox.clone(),
+            outbox: CoalescingOutbox::start(db.outbox.clone(), writers),
             clients,
             max_parts: settings.sms.max_parts,
             otp: std::sync::Arc::new(otp),

@@ -25,6 +25,7 @@ mod secrets;
 mod shutdown;
 mod sms_api;
 mod sms_callbacks;
+mod sms_coalesce;
 mod sms_dispatch;
 mod sms_mo;
 mod sms_mo_forward;

@@ -206,7 +206,11 @@ async fn a_message_left_received_is_answered_by_the_sweep(db: TestDb) {
     };
     let now = chrono::Utc::now();
     let old = store
-        .store_whole(&env, Some("پیام بی‌پاسخ"), now - chrono::Duration::minutes(5))
+        .store_whole(
+            &env,
+            Some("پیام بی‌پاسخ"),
+            now - chrono::Duration::minutes(5),
+        )
         .await
         .unwrap();
     let fresh = store.store_whole(&env, Some("تازه"), now).await.unwrap();
@@ -217,7 +221,11 @@ async fn a_message_left_received_is_answered_by_the_sweep(db: TestDb) {
     };
     let cutoff = now - dargah::sms::inbox::mo::STRANDED_AFTER;
     assert_eq!(consumer.sweep_once(cutoff).await.unwrap(), 1);
-    assert_eq!(consumer.sweep_once(cutoff).await.unwrap(), 0, "answered once");
+    assert_eq!(
+        consumer.sweep_once(cutoff).await.unwrap(),
+        0,
+        "answered once"
+    );
     let states: Vec<(i64, String)> = sqlx::query_as("SELECT id, state FROM sms_inbox ORDER BY id")
         .fetch_all(&db.raw().await)
         .await

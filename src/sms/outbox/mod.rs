@@ -2,9 +2,11 @@
 //! carrier outage loses nothing. Rows come from the HTTP API, from the
 //! gateway's services, or straight from the web side (`docs/schema.md`).
 
+pub mod coalesce;
 mod model;
 pub(crate) mod sql;
 
+pub use coalesce::CoalescingOutbox;
 pub use model::{Enqueued, NewSms, Priority, Sms, SmsState};
 
 use crate::registry::Result;
