@@ -171,10 +171,19 @@ async fn sms_dispatch_loses_nothing_and_resumes_when_postgres_goes_away_mid_run(
     })
     .await;
     let n = MESSAGES as i64;
-    until("every message delivered", || async {
-        states(&raw).await == vec![("delivered".to_owned(), n)]
-    })
-    .await;
+    let last = std::sync::Mutex::new(Vec::new());
+    let delivered = until("every message delivered", || async {
+        let now = states(&raw).await;
+        let done = now == vec![("delivered".to_owned(), n)];
+        *last.lock().unwrap() = now;
+        done
+    });
+    if tokio::time::timeout(DEADLINE - Duration::from_millis(500), delivered)
+        .await
+        .is_err()
+    {
+        panic!("stuck at {:?}", last.lock().unwrap());
+    }
     let all_done = restored.elapsed();
     until("every receipt acknowledged", || async {
         sink.receipts_acked() >= sink.count() as u64
