@@ -149,6 +149,7 @@ async fn write(
             m.receipts_unknown.increment(1);
             h.ack.accept();
         } else {
+            m.receipts_held.increment(1);
             held.push(h);
         }
     }
