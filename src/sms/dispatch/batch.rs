@@ -1,9 +1,6 @@
 //! One claimed batch: route and encode each message, queue its parts to the
 //! carrier (the link paces them), await every ticket, and decide each
-//! message's fate. Fates go to the caller in chunks as their tickets
-//! resolve, while later messages are still being queued: a receipt (which
-//! the SMSC may send right after its submit_sm_resp) then finds its part
-//! recorded sooner than if the whole batch waited for its slowest ticket.
+//! message's fate. The fates are written by the caller in one transaction.
 
 use super::encode;
 use super::route::Router;
@@ -14,13 +11,7 @@ use crate::smpp::link::{Carrier, SubmitOutcome, Ticket};
 use crate::smpp::pdu::CommandStatus;
 use crate::smpp::receipt::{IdFormat, normalize};
 use chrono::{DateTime, Utc};
-use std::future::Future;
 use std::time::Duration;
-
-/// Fates handed to the caller at a time: small enough that a part is
-/// recorded within milliseconds of its answer, large enough that one
-/// transaction still carries many rows.
-pub const CHUNK: usize = 200;
 
 /// A message whose parts are queued to a carrier.
 struct InFlight {
@@ -32,43 +23,21 @@ struct InFlight {
     returned: bool,
 }
 
-/// Submits `rows` and hands their fates to `record`, up to `chunk` at a
-/// time in order of completion; returns once every fate was handed over.
-pub async fn run<F, Fut>(
-    rows: Vec<Claimed>,
-    router: &Router,
-    settings: &DispatchSettings,
-    chunk: usize,
-    mut record: F,
-) where
-    F: FnMut(Vec<Fate>) -> Fut,
-    Fut: Future<Output = ()>,
-{
+/// Submits `rows` and returns their fates, in order of completion.
+pub async fn run(rows: Vec<Claimed>, router: &Router, settings: &DispatchSettings) -> Vec<Fate> {
     let now = Utc::now();
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let queue = async move {
-        for row in rows {
-            if tx.send(start(row, router, settings, now).await).is_err() {
-                break;
-            }
+    let mut fates = Vec::with_capacity(rows.len());
+    let mut flying = Vec::with_capacity(rows.len());
+    for row in rows {
+        match start(row, router, settings, now).await {
+            Ok(f) => flying.push(f),
+            Err(fate) => fates.push(fate),
         }
-    };
-    let judge = async {
-        let mut fates = Vec::with_capacity(chunk);
-        while let Some(started) = rx.recv().await {
-            fates.push(match started {
-                Ok(f) => finish(f, settings).await,
-                Err(fate) => fate,
-            });
-            if fates.len() >= chunk.max(1) {
-                record(std::mem::replace(&mut fates, Vec::with_capacity(chunk))).await;
-            }
-        }
-        if !fates.is_empty() {
-            record(fates).await;
-        }
-    };
-    tokio::join!(queue, judge);
+    }
+    for f in flying {
+        fates.push(finish(f, settings).await);
+    }
+    fates
 }
 
 /// Queues one message's parts, or says at once why it cannot go.

@@ -3,11 +3,10 @@
 //! A loop claims due batches (most urgent first; PostgreSQL `FOR UPDATE SKIP
 //! LOCKED` so several nodes share the work, SQLite's single writer takes
 //! `BEGIN IMMEDIATE`), marks them `submitting` with the claim time, and
-//! hands each batch to a task that routes, encodes and submits it and
-//! records the fates in chunks as they resolve, one transaction each. Up
-//! to `in_flight` batches fly at once. A claim older than `lease` is a dead
-//! node's: it is queued again, so a crash loses nothing and duplicates only
-//! what was in flight.
+//! hands each batch to a task that routes, encodes and submits it and then
+//! records every fate in one transaction. Up to `in_flight` batches fly at
+//! once. A claim older than `lease` is a dead node's: it is queued again,
+//! so a crash loses nothing and duplicates only what was in flight.
 //!
 //! PostgreSQL's `sms_outbox` notifications wake the loop early; polling
 //! every `poll_interval` stays the fallback. On shutdown no new batch is
@@ -151,15 +150,10 @@ async fn housekeep(d: &Dispatcher) {
     }
 }
 
-/// Submits one batch and records its fates in chunks as they come.
+/// Submits one batch and records its fates, retrying the write while the
+/// database is away; if it never comes back the lease requeues the rows.
 async fn dispatch(d: &Dispatcher, rows: Vec<Claimed>) {
-    let record = |fates| record(d, fates);
-    batch::run(rows, &d.router, &d.settings, batch::CHUNK, record).await;
-}
-
-/// Records fates, retrying the write while the database is away; if it
-/// never comes back the lease requeues the rows.
-async fn record(d: &Dispatcher, fates: Vec<Fate>) {
+    let fates = batch::run(rows, &d.router, &d.settings).await;
     count(&d.metrics, &fates);
     for attempt in 1..=5u32 {
         match d.store.record(&fates).await {
