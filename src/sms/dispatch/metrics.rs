@@ -19,6 +19,8 @@ pub struct DispatchMetrics {
     pub requeued_stale: Counter,
     /// Receipts matched to a part and stored.
     pub receipts_matched: Counter,
+    /// Receipts held back for another try (their part not recorded yet).
+    pub receipts_held: Counter,
     /// Receipts that matched no part within the grace period.
     pub receipts_unknown: Counter,
     /// Messages queued or being submitted.
@@ -36,6 +38,7 @@ impl DispatchMetrics {
             expired: counter!("dargah_sms_expired_total"),
             requeued_stale: counter!("dargah_sms_requeued_stale_total"),
             receipts_matched: counter!("dargah_sms_receipts_total", "result" => "matched"),
+            receipts_held: counter!("dargah_sms_receipts_held_total"),
             receipts_unknown: counter!("dargah_sms_receipts_total", "result" => "unknown"),
             queue_depth: gauge!("dargah_sms_queue_depth"),
         }

@@ -168,6 +168,7 @@ async fn write(
             m.receipts_unknown.increment(1);
             h.ack.accept();
         } else {
+            m.receipts_held.increment(1);
             held.push(h);
         }
     }

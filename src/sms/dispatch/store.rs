@@ -1,7 +1,7 @@
 //! What the dispatcher needs from the database, as one trait over both
 //! backends: claim due messages, record their fates in bulk, apply receipts
 //! in bulk, and give stale claims back. Every write is one statement per
-//! kind per batch (rows travel as one JSON array), because the dispatcher
+//! kind per batch (rows travel as one JSON text or as typed arrays), because the dispatcher
 //! must keep up with tens of thousands of messages a second.
 
 use crate::registry::Result;
@@ -126,41 +126,6 @@ pub trait DispatchStore: Send + Sync + 'static {
 
 /// A cheap, cloneable handle to the dispatcher's store.
 pub type SharedDispatchStore = Arc<dyn DispatchStore>;
-
-/// The JSON arrays [`DispatchStore::record`] sends, one per kind of fate.
-#[derive(Debug, Default)]
-pub(crate) struct FateRows {
-    pub submitted: Vec<serde_json::Value>,
-    pub parts: Vec<serde_json::Value>,
-    pub retry: Vec<serde_json::Value>,
-    pub failed: Vec<serde_json::Value>,
-    pub expired: Vec<i64>,
-}
-
-impl FateRows {
-    /// Sorts fates by kind; `ts` writes an instant as the backend stores it.
-    pub fn new(fates: &[Fate], ts: impl Fn(DateTime<Utc>) -> String) -> Self {
-        use serde_json::json;
-        let mut rows = FateRows::default();
-        for f in fates {
-            match f {
-                Fate::Submitted { id, carrier, parts } => {
-                    rows.submitted
-                        .push(json!({"id": id, "c": carrier, "p": parts.len()}));
-                    rows.parts.extend(parts.iter().map(|p| {
-                        json!({"o": id, "n": p.part_no, "c": carrier, "m": p.message_id, "k": p.key})
-                    }));
-                }
-                Fate::Retry { id, at, error } => rows
-                    .retry
-                    .push(json!({"id": id, "at": ts(*at), "e": error})),
-                Fate::Failed { id, error } => rows.failed.push(json!({"id": id, "e": error})),
-                Fate::Expired { id } => rows.expired.push(*id),
-            }
-        }
-        rows
-    }
-}
 
 /// The JSON text of a list (serde_json cannot fail on these values).
 pub(crate) fn json_text<T: serde::Serialize>(v: &T) -> String {

@@ -1,0 +1,147 @@
+//! PostgreSQL statements: `FOR UPDATE SKIP LOCKED` lets several nodes claim
+//! at once. Bulk rows travel as typed arrays, one per column, opened with
+//! `UNNEST`: binary binds the server reads without parsing any JSON.
+
+use super::rows::{FateRows, column};
+use crate::sms::dispatch::ReceiptUpdate;
+use sqlx::{PgConnection, PgPool};
+
+pub const REQUEUE_STALE: &str = "UPDATE sms_outbox SET state = 'queued', claimed_at = NULL, \
+    next_attempt_at = $1::timestamptz, updated_at = $1::timestamptz \
+    WHERE state = 'submitting' AND claimed_at < $2::timestamptz";
+pub const CLAIM: &str = "UPDATE sms_outbox o SET state = 'submitting', claimed_at = $1::timestamptz, \
+    attempts = o.attempts + 1, updated_at = $1::timestamptz FROM (SELECT id FROM sms_outbox \
+    WHERE state = 'queued' AND next_attempt_at <= $1::timestamptz ORDER BY priority, next_attempt_at \
+    LIMIT $2 FOR UPDATE SKIP LOCKED) c WHERE o.id = c.id \
+    RETURNING o.id, o.recipient, o.sender, o.body, o.priority, o.attempts, o.valid_until, o.created_at";
+/// The database's clock, as its defaults write it (claims compare with those).
+pub const NOW: &str =
+    "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.USZ')";
+const PORTED: &str = "SELECT msisdn, carrier FROM sms_number_routes WHERE msisdn = ANY($1::text[])";
+const SUBMITTED: &str = "UPDATE sms_outbox o SET state = 'submitted', carrier = j.c, parts = j.p, \
+    error = NULL, claimed_at = NULL, updated_at = $1::timestamptz \
+    FROM UNNEST($2::bigint[], $3::text[], $4::bigint[]) AS j(id, c, p) WHERE o.id = j.id";
+const PARTS: &str = "INSERT INTO sms_parts (outbox_id, part_no, carrier, smsc_message_id, \
+    smsc_key, submitted_at) SELECT j.o, j.n, j.c, j.m, j.k, $1::timestamptz \
+    FROM UNNEST($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS j(o, n, c, m, k) \
+    ON CONFLICT (outbox_id, part_no) DO UPDATE SET \
+    carrier = excluded.carrier, smsc_message_id = excluded.smsc_message_id, smsc_key = excluded.smsc_key, \
+    submitted_at = excluded.submitted_at, receipt_state = NULL, receipt_error = NULL, receipt_at = NULL";
+const RETRY: &str = "UPDATE sms_outbox o SET state = 'queued', next_attempt_at = j.at::timestamptz, \
+    error = j.e, claimed_at = NULL, updated_at = $1::timestamptz \
+    FROM UNNEST($2::bigint[], $3::text[], $4::text[]) AS j(id, at, e) WHERE o.id = j.id";
+const FAILED: &str = "UPDATE sms_outbox o SET state = 'failed', error = j.e, claimed_at = NULL, \
+    updated_at = $1::timestamptz FROM UNNEST($2::bigint[], $3::text[]) AS j(id, e) \
+    WHERE o.id = j.id";
+const EXPIRED: &str = "UPDATE sms_outbox SET state = 'expired', claimed_at = NULL, \
+    updated_at = $1::timestamptz WHERE id = ANY($2::bigint[])";
+const RECEIPTS: &str = "UPDATE sms_parts p SET receipt_state = j.s, receipt_error = j.e, \
+    receipt_at = $1::timestamptz FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[]) \
+    AS j(c, k, s, e) WHERE p.carrier = j.c AND p.smsc_key = j.k RETURNING p.outbox_id, p.carrier, p.smsc_key";
+const AGGREGATE: &str = concat!(
+    "UPDATE sms_outbox SET updated_at = $1::timestamptz, state = ",
+    super::aggregate_state!(),
+    " WHERE id = ANY($2::bigint[]) AND state = 'submitted'"
+);
+pub const DEPTH: &str = "SELECT count(*) FROM sms_outbox WHERE state IN ('queued', 'submitting')";
+pub const SET_ROUTE: &str = "INSERT INTO sms_number_routes (msisdn, carrier) VALUES ($1, $2) \
+    ON CONFLICT (msisdn) DO UPDATE SET carrier = excluded.carrier, updated_at = now()";
+
+/// The ported-number overrides of `numbers`.
+pub async fn ported(pool: &PgPool, numbers: &[&str]) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as(PORTED).bind(numbers).fetch_all(pool).await
+}
+
+/// Writes every kind of fate in `rows`, one statement per non-empty kind.
+pub async fn record(c: &mut PgConnection, now: &str, rows: &FateRows<'_>) -> sqlx::Result<()> {
+    let r = &rows.submitted;
+    if !r.is_empty() {
+        sqlx::query(SUBMITTED)
+            .bind(now)
+            .bind(column(r, |r| r.id))
+            .bind(column(r, |r| r.c))
+            .bind(column(r, |r| r.p))
+            .execute(&mut *c)
+            .await?;
+    }
+    let r = &rows.parts;
+    if !r.is_empty() {
+        sqlx::query(PARTS)
+            .bind(now)
+            .bind(column(r, |r| r.o))
+            .bind(column(r, |r| r.n))
+            .bind(column(r, |r| r.c))
+            .bind(column(r, |r| r.m))
+            .bind(column(r, |r| r.k))
+            .execute(&mut *c)
+            .await?;
+    }
+    record_unsent(c, now, rows).await
+}
+
+/// The fates other than submitted: rare, so kept apart from the hot path.
+async fn record_unsent(c: &mut PgConnection, now: &str, rows: &FateRows<'_>) -> sqlx::Result<()> {
+    let r = &rows.retry;
+    if !r.is_empty() {
+        sqlx::query(RETRY)
+            .bind(now)
+            .bind(column(r, |r| r.id))
+            .bind(r.iter().map(|r| r.at.as_str()).collect::<Vec<_>>())
+            .bind(column(r, |r| r.e))
+            .execute(&mut *c)
+            .await?;
+    }
+    let r = &rows.failed;
+    if !r.is_empty() {
+        sqlx::query(FAILED)
+            .bind(now)
+            .bind(column(r, |r| r.id))
+            .bind(column(r, |r| r.e))
+            .execute(&mut *c)
+            .await?;
+    }
+    if !rows.expired.is_empty() {
+        sqlx::query(EXPIRED)
+            .bind(now)
+            .bind(&rows.expired)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Applies `receipts` to their parts; returns (outbox id, carrier, key) of each match.
+pub async fn receipts(
+    c: &mut PgConnection,
+    now: &str,
+    receipts: &[ReceiptUpdate],
+) -> sqlx::Result<Vec<(i64, String, String)>> {
+    sqlx::query_as(RECEIPTS)
+        .bind(now)
+        .bind(
+            receipts
+                .iter()
+                .map(|r| r.carrier.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(receipts.iter().map(|r| r.key.as_str()).collect::<Vec<_>>())
+        .bind(receipts.iter().map(|r| r.stat.as_str()).collect::<Vec<_>>())
+        .bind(
+            receipts
+                .iter()
+                .map(|r| r.error.as_deref())
+                .collect::<Vec<_>>(),
+        )
+        .fetch_all(c)
+        .await
+}
+
+/// Sets the state of the messages `ids` from their parts' receipts.
+pub async fn aggregate(c: &mut PgConnection, now: &str, ids: &[i64]) -> sqlx::Result<()> {
+    sqlx::query(AGGREGATE)
+        .bind(now)
+        .bind(ids)
+        .execute(c)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,105 @@
+//! SQLite statements. The single writer makes `BEGIN IMMEDIATE` the claim
+//! lock. Bulk rows travel as one JSON text per statement, read with
+//! `json_each`: one statement per kind per batch, parsed inside SQLite,
+//! instead of a round trip to sqlx's worker thread per row.
+
+use super::rows::FateRows;
+use crate::sms::dispatch::ReceiptUpdate;
+use crate::sms::dispatch::store::json_text;
+use sqlx::{SqliteConnection, SqlitePool};
+
+pub const REQUEUE_STALE: &str = "UPDATE sms_outbox SET state = 'queued', claimed_at = NULL, \
+    next_attempt_at = $1, updated_at = $1 WHERE state = 'submitting' AND claimed_at < $2";
+pub const CLAIM: &str = "UPDATE sms_outbox SET state = 'submitting', claimed_at = $1, \
+    attempts = attempts + 1, updated_at = $1 WHERE id IN (SELECT id FROM sms_outbox \
+    WHERE state = 'queued' AND next_attempt_at <= $1 ORDER BY priority, next_attempt_at LIMIT $2) \
+    RETURNING id, recipient, sender, body, priority, attempts, valid_until, created_at";
+/// The database's clock, as its defaults write it (claims compare with those).
+pub const NOW: &str = "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+const PORTED: &str = "SELECT msisdn, carrier FROM sms_number_routes \
+    WHERE msisdn IN (SELECT value FROM json_each($1))";
+const SUBMITTED: &str = "UPDATE sms_outbox SET state = 'submitted', carrier = j.c, parts = j.p, \
+    error = NULL, claimed_at = NULL, updated_at = $1 FROM (SELECT value->>'id' AS id, \
+    value->>'c' AS c, value->>'p' AS p FROM json_each($2)) AS j WHERE sms_outbox.id = j.id";
+const PARTS: &str = "INSERT INTO sms_parts (outbox_id, part_no, carrier, smsc_message_id, \
+    smsc_key, submitted_at) SELECT value->>'o', value->>'n', value->>'c', value->>'m', value->>'k', $1 \
+    FROM json_each($2) WHERE true ON CONFLICT (outbox_id, part_no) DO UPDATE SET \
+    carrier = excluded.carrier, smsc_message_id = excluded.smsc_message_id, smsc_key = excluded.smsc_key, \
+    submitted_at = excluded.submitted_at, receipt_state = NULL, receipt_error = NULL, receipt_at = NULL";
+const RETRY: &str = "UPDATE sms_outbox SET state = 'queued', next_attempt_at = j.at, \
+    error = j.e, claimed_at = NULL, updated_at = $1 FROM (SELECT value->>'id' AS id, \
+    value->>'at' AS at, value->>'e' AS e FROM json_each($2)) AS j WHERE sms_outbox.id = j.id";
+const FAILED: &str = "UPDATE sms_outbox SET state = 'failed', error = j.e, claimed_at = NULL, \
+    updated_at = $1 FROM (SELECT value->>'id' AS id, value->>'e' AS e FROM json_each($2)) AS j \
+    WHERE sms_outbox.id = j.id";
+const EXPIRED: &str = "UPDATE sms_outbox SET state = 'expired', claimed_at = NULL, \
+    updated_at = $1 WHERE id IN (SELECT value FROM json_each($2))";
+const RECEIPTS: &str = "UPDATE sms_parts SET receipt_state = j.s, receipt_error = j.e, \
+    receipt_at = $1 FROM (SELECT value->>'c' AS c, value->>'k' AS k, value->>'s' AS s, \
+    value->>'e' AS e FROM json_each($2)) AS j WHERE sms_parts.carrier = j.c AND sms_parts.smsc_key = j.k \
+    RETURNING outbox_id, carrier, smsc_key";
+const AGGREGATE: &str = concat!(
+    "UPDATE sms_outbox SET updated_at = $1, state = ",
+    super::aggregate_state!(),
+    " WHERE id IN (SELECT value FROM json_each($2)) AND state = 'submitted'"
+);
+pub const DEPTH: &str = "SELECT count(*) FROM sms_outbox WHERE state IN ('queued', 'submitting')";
+pub const SET_ROUTE: &str = "INSERT INTO sms_number_routes (msisdn, carrier) VALUES ($1, $2) \
+    ON CONFLICT (msisdn) DO UPDATE SET carrier = excluded.carrier, \
+    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/// The ported-number overrides of `numbers`.
+pub async fn ported(pool: &SqlitePool, numbers: &[&str]) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as(PORTED)
+        .bind(json_text(&numbers))
+        .fetch_all(pool)
+        .await
+}
+
+/// Writes every kind of fate in `rows`, one statement per non-empty kind.
+pub async fn record(c: &mut SqliteConnection, now: &str, rows: &FateRows<'_>) -> sqlx::Result<()> {
+    let statements = [
+        (
+            SUBMITTED,
+            rows.submitted.is_empty(),
+            json_text(&rows.submitted),
+        ),
+        (PARTS, rows.parts.is_empty(), json_text(&rows.parts)),
+        (RETRY, rows.retry.is_empty(), json_text(&rows.retry)),
+        (FAILED, rows.failed.is_empty(), json_text(&rows.failed)),
+        (EXPIRED, rows.expired.is_empty(), json_text(&rows.expired)),
+    ];
+    for (sql, empty, json) in statements {
+        if !empty {
+            sqlx::query(sql)
+                .bind(now)
+                .bind(json)
+                .execute(&mut *c)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Applies `receipts` to their parts; returns (outbox id, carrier, key) of each match.
+pub async fn receipts(
+    c: &mut SqliteConnection,
+    now: &str,
+    receipts: &[ReceiptUpdate],
+) -> sqlx::Result<Vec<(i64, String, String)>> {
+    sqlx::query_as(RECEIPTS)
+        .bind(now)
+        .bind(json_text(&receipts))
+        .fetch_all(c)
+        .await
+}
+
+/// Sets the state of the messages `ids` from their parts' receipts.
+pub async fn aggregate(c: &mut SqliteConnection, now: &str, ids: &[i64]) -> sqlx::Result<()> {
+    sqlx::query(AGGREGATE)
+        .bind(now)
+        .bind(json_text(&ids))
+        .execute(c)
+        .await?;
+    Ok(())
+}
