@@ -2,3 +2,4 @@
 //! carrier where the real one cannot run here.
 
 pub mod sink;
+pub mod standalone;
