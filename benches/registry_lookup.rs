@@ -19,7 +19,12 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let env = |k: &str, d: u64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+    let env = |k: &str, d: u64| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
     let citizens = env("DARGAH_BENCH_CITIZENS", 1_000_000);
     let lookups = env("DARGAH_BENCH_LOOKUPS", 20_000);
     let rt = tokio::runtime::Runtime::new().expect("runtime");
@@ -30,7 +35,13 @@ fn main() {
         let server = std::env::var("DARGAH_BENCH_DATABASE_URL")
             .or_else(|_| std::env::var("DARGAH_TEST_DATABASE_URL"));
         if let Ok(server) = server {
-            run("postgres", &fresh_postgres(&server).await, citizens, lookups).await;
+            run(
+                "postgres",
+                &fresh_postgres(&server).await,
+                citizens,
+                lookups,
+            )
+            .await;
         }
     });
 }
@@ -64,7 +75,11 @@ async fn run(backend: &str, url: &str, citizens: u64, lookups: u64) {
         request.push(t.elapsed());
         assert!(found.is_some(), "every generated citizen has a request");
     }
-    let mut both: Vec<Duration> = identity.iter().zip(&request).map(|(a, b)| *a + *b).collect();
+    let mut both: Vec<Duration> = identity
+        .iter()
+        .zip(&request)
+        .map(|(a, b)| *a + *b)
+        .collect();
     println!(
         "{{\"backend\":\"{backend}\",\"citizens\":{citizens},\"generate_s\":{:.1},\"lookups\":{},{},{},{}}}",
         load.as_secs_f64(),
@@ -93,10 +108,7 @@ async fn sample(url: &str, n: u64) -> Vec<(NationalId, IdSerial)> {
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(url).await.expect("pool");
     let sql = format!("SELECT national_id, id_serial FROM citizens ORDER BY random() LIMIT {n}");
-    let rows: Vec<(String, String)> = sqlx::query_as(&sql)
-        .fetch_all(&pool)
-        .await
-        .expect("sample");
+    let rows: Vec<(String, String)> = sqlx::query_as(&sql).fetch_all(&pool).await.expect("sample");
     pool.close().await;
     rows.iter()
         .map(|(id, serial)| {

@@ -78,7 +78,11 @@ fn the_sink_times_a_backlog_drained_by_dargah_serve_and_every_message_is_deliver
         .args(["demo", "sms", "--count", &MESSAGES.to_string()])
         .output()
         .expect("demo sms");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("enqueued {MESSAGES}")));
 
     let _serve = Killed(

@@ -47,7 +47,9 @@ pub async fn enqueue_bulk(settings: &Settings, count: u64) -> anyhow::Result<Dur
     let mut next = 0;
     while next < count {
         let end = (next + 5_000).min(count);
-        let batch = (next..end).map(bulk_sms).collect::<anyhow::Result<Vec<_>>>()?;
+        let batch = (next..end)
+            .map(bulk_sms)
+            .collect::<anyhow::Result<Vec<_>>>()?;
         db.outbox.enqueue_batch(&batch).await?;
         next = end;
     }
