@@ -36,6 +36,9 @@ pub enum Command {
     /// USSD menu files.
     #[command(subcommand)]
     Menus(MenusCommand),
+    /// Simulated peers for benchmarks.
+    #[command(subcommand)]
+    Sim(SimCommand),
     /// A phone in the terminal: dial a USSD code and walk the menus as a handset shows them.
     Dial {
         /// What to dial, e.g. '*4*6090#' (deep links like '*4*6090*1#' too).
@@ -78,6 +81,32 @@ pub enum MenusCommand {
     },
 }
 
+/// `dargah sim …`
+#[derive(Debug, Subcommand)]
+pub enum SimCommand {
+    /// The fast SMSC sink on a fixed address; with --expect, times a drain and prints it as JSON.
+    Sink {
+        /// The SMPP address to listen on.
+        #[arg(long, default_value = "127.0.0.1:2775")]
+        listen: std::net::SocketAddr,
+        /// Report every accepted message delivered (a DELIVRD receipt after each submit_sm_resp).
+        #[arg(long)]
+        receipts: bool,
+        /// Exit once this many submit_sm (and receipts, and callbacks) were seen.
+        #[arg(long)]
+        expect: Option<u64>,
+        /// Count delivery-report callbacks (e.g. Kannel's dlr-url) on this HTTP address.
+        #[arg(long)]
+        dlr_listen: Option<std::net::SocketAddr>,
+        /// Give up (exit 1) after this many seconds.
+        #[arg(long, default_value_t = 600)]
+        timeout_secs: u64,
+        /// With --expect: after printing the figures, keep serving until SIGINT/SIGTERM.
+        #[arg(long)]
+        stay: bool,
+    },
+}
+
 /// `dargah demo …`
 #[derive(Debug, Subcommand)]
 pub enum DemoCommand {
@@ -91,6 +120,12 @@ pub enum DemoCommand {
         /// The random seed, so that runs are repeatable.
         #[arg(long, default_value_t = 6090)]
         seed: u64,
+    },
+    /// Bulk-enqueue short GSM-7 messages to 0912… numbers (dispatch benchmarks).
+    Sms {
+        /// How many messages.
+        #[arg(long)]
+        count: u64,
     },
 }
 
@@ -127,6 +162,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .await
         }
         Command::Menus(MenusCommand::Check { paths }) => menus_check(&settings, paths),
+        Command::Sim(SimCommand::Sink {
+            listen,
+            receipts,
+            expect,
+            dlr_listen,
+            timeout_secs,
+            stay,
+        }) => {
+            let run = crate::sim::standalone::SinkRun {
+                listen,
+                receipts,
+                expect,
+                dlr_listen,
+                timeout: std::time::Duration::from_secs(timeout_secs),
+                stay,
+            };
+            crate::sim::standalone::run(run).await
+        }
+        Command::Demo(DemoCommand::Sms { count }) => {
+            let took = crate::sms::send::enqueue_bulk(&settings, count).await?;
+            println!("enqueued {count} messages in {took:.1?}");
+            Ok(())
+        }
         Command::Dial { code, msisdn, url } => dial(settings, &code, &msisdn, url).await,
         Command::SendSms {
             to,

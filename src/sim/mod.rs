@@ -2,4 +2,5 @@
 //! carrier where the real one cannot run here.
 
 pub mod sink;
+pub mod standalone;
 pub mod ussd_centre;

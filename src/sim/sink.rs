@@ -55,6 +55,8 @@ struct Shared {
     throttled: AtomicU64,
     unbinds: AtomicU64,
     drops: AtomicUsize,
+    /// When the first bind request arrived (the start of a drain).
+    first_bind: std::sync::OnceLock<Instant>,
 }
 
 /// A running sink; it stops when dropped.
@@ -80,6 +82,16 @@ impl Sink {
     /// Like [`Sink::start`], misbehaving as `faults` say.
     pub async fn start_with(receipts: bool, faults: Faults) -> std::io::Result<Sink> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
+        Self::serve_on(listener, receipts, faults)
+    }
+
+    /// Listens on `addr` (e.g. a fixed port a gateway is configured for).
+    pub async fn start_on(addr: SocketAddr, receipts: bool) -> std::io::Result<Sink> {
+        let listener = TcpListener::bind(addr).await?;
+        Self::serve_on(listener, receipts, Faults::default())
+    }
+
+    fn serve_on(listener: TcpListener, receipts: bool, faults: Faults) -> std::io::Result<Sink> {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             started: Instant::now(),
@@ -94,6 +106,7 @@ impl Sink {
             throttled: AtomicU64::new(0),
             unbinds: AtomicU64::new(0),
             drops: AtomicUsize::new(0),
+            first_bind: std::sync::OnceLock::new(),
         });
         let s = shared.clone();
         let task = tokio::spawn(async move {
@@ -103,6 +116,11 @@ impl Sink {
             }
         });
         Ok(Sink { addr, shared, task })
+    }
+
+    /// When the first bind request arrived, if one has.
+    pub fn first_bind(&self) -> Option<Instant> {
+        self.shared.first_bind.get().copied()
     }
 
     /// The port it listens on.
@@ -294,6 +312,12 @@ fn answer(pdu: Pdu, shared: &Shared, receipts: bool, conn: &mut Conn, replies: &
         ..BindResp::default()
     };
     conn.bound |= matches!(pdu.body, Body::BindTransceiver(_) | Body::BindReceiver(_));
+    if matches!(
+        pdu.body,
+        Body::BindTransceiver(_) | Body::BindReceiver(_) | Body::BindTransmitter(_)
+    ) {
+        let _ = shared.first_bind.set(Instant::now());
+    }
     match pdu.body {
         Body::BindTransceiver(_) => {
             replies.push(Pdu::new(s, Body::BindTransceiverResp(bind_resp())))

@@ -35,6 +35,43 @@ pub async fn send(settings: &Settings, req: SendRequest) -> anyhow::Result<()> {
     result
 }
 
+/// `dargah demo sms`: enqueues `count` short messages in batches of 5,000
+/// (migrating first), as a benchmark's backlog; returns how long it took.
+pub async fn enqueue_bulk(settings: &Settings, count: u64) -> anyhow::Result<Duration> {
+    let db = registry::connect_lazy(&settings.database)?;
+    db.registry
+        .migrate()
+        .await
+        .with_context(|| format!("migrating {}", settings.database.url))?;
+    let started = std::time::Instant::now();
+    let mut next = 0;
+    while next < count {
+        let end = (next + 5_000).min(count);
+        let batch = (next..end)
+            .map(bulk_sms)
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        db.outbox.enqueue_batch(&batch).await?;
+        next = end;
+    }
+    db.registry.close().await;
+    Ok(started.elapsed())
+}
+
+fn bulk_sms(i: u64) -> anyhow::Result<NewSms> {
+    Ok(NewSms {
+        client: "bench".into(),
+        client_ref: None,
+        idempotency_key: None,
+        recipient: Msisdn::parse(&format!("0912{:07}", i % 10_000_000))?,
+        sender: None,
+        body: format!("Your code is {i}"),
+        priority: Priority::NORMAL,
+        valid_until: None,
+        callback_url: None,
+        dlr_mask: None,
+    })
+}
+
 fn new_sms(settings: &Settings, req: &SendRequest) -> anyhow::Result<NewSms> {
     let recipient = Msisdn::parse(&req.to).with_context(|| format!("recipient {}", req.to))?;
     ensure!(!req.text.trim().is_empty(), "the text is empty");
