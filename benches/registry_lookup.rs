@@ -14,6 +14,9 @@ use dargah::config::{DatabaseUrl, Settings};
 use dargah::domain::{IdSerial, NationalId};
 use dargah::registry::demo;
 use std::time::{Duration, Instant};
+#[path = "support/mod.rs"]
+mod support;
+use support::fresh_postgres;
 
 /// How long the lookups of one backend may take in all.
 const LOOKUP_BUDGET: Duration = Duration::from_secs(60);
@@ -41,7 +44,7 @@ fn main() {
         if let Ok(server) = server {
             run(
                 "postgres",
-                &fresh_postgres(&server).await,
+                &fresh_postgres(&server, "dargah_bench_registry").await,
                 citizens,
                 lookups,
             )
@@ -125,19 +128,4 @@ async fn sample(url: &str, n: u64) -> Vec<(NationalId, IdSerial)> {
             (id, IdSerial::parse(serial).expect("serial"))
         })
         .collect()
-}
-
-async fn fresh_postgres(server: &str) -> String {
-    use sqlx::Connection;
-    let name = format!("dargah_bench_registry_{}", std::process::id());
-    let mut conn = sqlx::PgConnection::connect(server).await.expect("postgres");
-    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-        .execute(&mut conn)
-        .await;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("create");
-    let base = server.rsplit_once('/').map_or(server, |(b, _)| b);
-    format!("{base}/{name}")
 }

@@ -28,18 +28,14 @@ use hyper::client::conn::http1;
 use hyper_util::rt::TokioIo;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
+#[path = "support/mod.rs"]
+mod support;
+use support::{env_or, fresh_postgres};
 
 struct Load {
     messages: usize,
     rate: f64,
     connections: usize,
-}
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 fn main() {
@@ -58,7 +54,7 @@ fn main() {
     let server = std::env::var("DARGAH_BENCH_DATABASE_URL")
         .or_else(|_| std::env::var("DARGAH_TEST_DATABASE_URL"));
     if let Ok(server) = server {
-        let url = runtime(1).block_on(fresh_postgres(&server));
+        let url = runtime(1).block_on(fresh_postgres(&server, "dargah_accept"));
         run("postgres", &url, &load);
     }
 }
@@ -212,19 +208,4 @@ async fn until_delivered(url: &str, n: i64) -> i64 {
     }
     pool.close().await;
     delivered
-}
-
-async fn fresh_postgres(server: &str) -> String {
-    use sqlx::Connection;
-    let name = format!("dargah_accept_{}", std::process::id());
-    let mut conn = sqlx::PgConnection::connect(server).await.expect("postgres");
-    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-        .execute(&mut conn)
-        .await;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("create");
-    let base = server.rsplit_once('/').map_or(server, |(b, _)| b);
-    format!("{base}/{name}")
 }

@@ -17,6 +17,9 @@ use dargah::smpp::link::CarrierSettings;
 use dargah::sms::outbox::{NewSms, Priority};
 use dargah::startup::Application;
 use std::time::{Duration, Instant};
+#[path = "support/mod.rs"]
+mod support;
+use support::fresh_postgres;
 
 fn main() {
     // `cargo nextest` and `cargo test --benches` list targets with --list: nothing here.
@@ -35,7 +38,12 @@ fn main() {
         let server = std::env::var("DARGAH_BENCH_DATABASE_URL")
             .or_else(|_| std::env::var("DARGAH_TEST_DATABASE_URL"));
         if let Ok(server) = server {
-            run("postgres", &fresh_postgres(&server).await, n).await;
+            run(
+                "postgres",
+                &fresh_postgres(&server, "dargah_bench").await,
+                n,
+            )
+            .await;
         }
     });
 }
@@ -140,19 +148,4 @@ fn sms(i: usize) -> NewSms {
         callback_url: None,
         dlr_mask: None,
     }
-}
-
-async fn fresh_postgres(server: &str) -> String {
-    use sqlx::Connection;
-    let name = format!("dargah_bench_{}", std::process::id());
-    let mut conn = sqlx::PgConnection::connect(server).await.expect("postgres");
-    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-        .execute(&mut conn)
-        .await;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("create");
-    let base = server.rsplit_once('/').map_or(server, |(b, _)| b);
-    format!("{base}/{name}")
 }

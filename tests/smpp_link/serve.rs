@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use crate::sim::Sim;
 
-const MENU: &str = r#"
+/// A two-screen help menu, shared with `ussd_centre.rs`.
+pub(crate) const MENU: &str = r#"
 [service]
 id = "help"
 codes = ["*4*6090#"]

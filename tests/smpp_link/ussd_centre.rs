@@ -8,22 +8,7 @@ use dargah::sim::ussd_centre::{Journey, UssdCentre};
 use dargah::startup::Application;
 use std::time::Duration;
 
-const MENU: &str = r#"
-[service]
-id = "help"
-codes = ["*4*6090#"]
-languages = ["fa"]
-start = "main"
-
-[screens.main]
-kind = "menu"
-text.fa = "راهنمای کارت هوشمند ملی"
-options = [{ label.fa = "مدارک لازم", target = "docs" }]
-
-[screens.docs]
-kind = "message"
-text.fa = "شناسنامه عکس‌دار و کد ملی همراه داشته باشید."
-"#;
+use crate::serve::MENU;
 
 fn journeys(n: usize) -> Vec<Journey> {
     (0..n)
