@@ -52,8 +52,13 @@ impl Outbox for CoalescingOutbox {
         }
     }
 
+    /// A batch of one (what `POST /v1/sms` sends for one message) joins the
+    /// group commit; a larger batch keeps its own all-or-none transaction.
     async fn enqueue_batch(&self, batch: &[NewSms]) -> Result<Vec<Enqueued>> {
-        self.inner.enqueue_batch(batch).await
+        match batch {
+            [one] => Ok(vec![self.enqueue(one).await?]),
+            _ => self.inner.enqueue_batch(batch).await,
+        }
     }
 
     async fn sms(&self, id: i64) -> Result<Option<Sms>> {
