@@ -14,6 +14,7 @@ pub mod ranking;
 mod rows;
 mod sql;
 mod sqlite;
+mod write_turn;
 
 use crate::config::{DatabaseSettings, DatabaseUrl};
 use crate::domain::{AreaCode, IdSerial, Msisdn, NationalId};

@@ -2,6 +2,7 @@
 
 use super::rows::*;
 use super::sql::*;
+use super::write_turn::{WriteTurns, WriteTx};
 use super::{Backend, Registry, RegistryError, Result, audit, identity, model::*, ranking};
 use crate::config::DatabaseSettings;
 use crate::domain::{AreaCode, IdSerial, Msisdn, NationalId};
@@ -10,13 +11,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use sqlx::{Sqlite, SqliteConnection};
 use std::str::FromStr;
 use std::time::Duration;
 
 /// The registry on a SQLite file.
 pub struct SqliteBackend {
     pool: SqlitePool,
+    turns: WriteTurns,
+    acquire_timeout: Duration,
 }
 
 impl SqliteBackend {
@@ -42,14 +45,23 @@ impl SqliteBackend {
             .max_connections(settings.max_connections)
             .acquire_timeout(settings.acquire_timeout)
             .connect_lazy_with(options);
-        Ok(SqliteBackend { pool })
+        Ok(SqliteBackend {
+            pool,
+            turns: WriteTurns::default(),
+            acquire_timeout: settings.acquire_timeout,
+        })
     }
 
-    /// SQLite allows one writer: `BEGIN IMMEDIATE` takes the write lock up
-    /// front, so a transaction never fails halfway on a lock upgrade; waiting
-    /// writers queue on the busy timeout instead.
-    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// SQLite allows one writer: this process's writers take turns (see
+    /// [`super::write_turn`]), then `BEGIN IMMEDIATE` takes the file's write
+    /// lock up front, so a transaction never fails halfway on a lock
+    /// upgrade; other processes' writers are met by the busy timeout.
+    async fn begin_write(&self) -> Result<WriteTx> {
+        let turn = tokio::time::timeout(self.acquire_timeout, self.turns.wait())
+            .await
+            .map_err(|_| RegistryError::Database(sqlx::Error::PoolTimedOut))?;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx::new(tx, turn))
     }
 }
 

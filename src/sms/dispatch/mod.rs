@@ -44,6 +44,9 @@ struct Dispatcher {
     router: Router,
     settings: DispatchSettings,
     metrics: DispatchMetrics,
+    /// Told after every committed record, so receipts that overtook their
+    /// submission's record are matched at once rather than at the next retry tick.
+    recorded: Arc<Notify>,
 }
 
 /// Starts the dispatcher and the receipt writer under `shutdown`; returns
@@ -56,11 +59,13 @@ pub fn start(
 ) -> receipts::ReceiptSender {
     let metrics = DispatchMetrics::new();
     let (tx, rx) = tokio::sync::mpsc::channel(settings.receipt_batch.max(1) as usize * 4);
+    let recorded = Arc::new(Notify::new());
     shutdown.spawn(receipts::run(
         rx,
         store.clone(),
         settings.clone(),
         metrics.clone(),
+        recorded.clone(),
     ));
     let wake = Arc::new(Notify::new());
     let listener = store.clone();
@@ -71,6 +76,7 @@ pub fn start(
         router,
         settings,
         metrics,
+        recorded,
     });
     shutdown.spawn(run(d, wake, shutdown.clone()));
     tx
@@ -167,7 +173,10 @@ async fn dispatch(d: &Dispatcher, rows: Vec<Claimed>, claimed_at: Instant, shutd
     let mut outage = Outage::new("record");
     loop {
         let e = match d.store.record(&fates).await {
-            Ok(()) => return outage.recovered(),
+            Ok(()) => {
+                d.recorded.notify_one();
+                return outage.recovered();
+            }
             Err(e) => e,
         };
         let pause = outage.failed(&e);

@@ -21,8 +21,9 @@ use super::store::{ReceiptUpdate, SharedDispatchStore};
 use crate::smpp::link::{Ack, ReceiptEvent};
 use crate::smpp::receipt::{IdFormat, Outcome, Receipt, normalize};
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tokio::time::Instant;
 
 /// How often held-back receipts are tried again.
@@ -38,12 +39,15 @@ struct Held {
 }
 
 /// Writes receipts until every sender is gone; held ones are then left
-/// unacknowledged, so the SMSC delivers them again.
+/// unacknowledged, so the SMSC delivers them again. Held receipts are tried
+/// again every [`RETRY_HELD`] and whenever `recorded` says a batch of
+/// submissions was just committed (most of them were waiting for that).
 pub async fn run(
     mut rx: mpsc::Receiver<(ReceiptEvent, Ack)>,
     store: SharedDispatchStore,
     settings: DispatchSettings,
     metrics: DispatchMetrics,
+    recorded: Arc<Notify>,
 ) {
     let max = settings.receipt_batch.max(1) as usize;
     let mut incoming = Vec::with_capacity(max);
@@ -59,6 +63,7 @@ pub async fn run(
                 n => n,
             },
             () = tokio::time::sleep(pause), if !held.is_empty() => 0,
+            () = recorded.notified(), if !held.is_empty() && !outage.active() => 0,
         };
         let now = Instant::now();
         let fresh = incoming.drain(..).filter_map(|(e, ack)| {
@@ -184,7 +189,6 @@ mod tests {
     use crate::smpp::pdu::CommandStatus;
     use crate::sms::dispatch::{AcceptedPart, Fate};
     use crate::sms::outbox::{NewSms, Priority};
-    use std::sync::Arc;
 
     async fn store_with_one_submitted_part(dir: &std::path::Path) -> SharedDispatchStore {
         let url = format!("sqlite://{}", dir.join("r.db").display());
@@ -244,7 +248,8 @@ mod tests {
         };
         settings.id_formats.insert("mci".into(), formats);
         let (tx, rx) = mpsc::channel(8);
-        let task = tokio::spawn(run(rx, store, settings, DispatchMetrics::new()));
+        let recorded = Arc::new(Notify::new());
+        let task = tokio::spawn(run(rx, store, settings, DispatchMetrics::new(), recorded));
         let (known, known_answer) = Ack::new();
         let (unknown, unknown_answer) = Ack::new();
         let started = Instant::now();

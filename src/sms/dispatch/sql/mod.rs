@@ -21,10 +21,15 @@ pub(crate) mod sqlite;
 
 /// A message's state from its parts' receipts: any expired part → expired,
 /// any failed part → undeliverable, every part delivered → delivered, else
-/// unchanged (some receipts are still to come).
+/// unchanged (some receipts are still to come). A message of one part (most
+/// of them) reads its one part once instead of three times.
 macro_rules! aggregate_state {
     () => {
-        "CASE \
+        "CASE WHEN sms_outbox.parts = 1 THEN COALESCE((SELECT CASE p.receipt_state \
+         WHEN 'DELIVRD' THEN 'delivered' WHEN 'EXPIRED' THEN 'expired' \
+         WHEN 'UNDELIV' THEN 'undeliverable' WHEN 'REJECTD' THEN 'undeliverable' \
+         WHEN 'DELETED' THEN 'undeliverable' END \
+         FROM sms_parts p WHERE p.outbox_id = sms_outbox.id AND p.part_no = 1), state) \
          WHEN EXISTS (SELECT 1 FROM sms_parts p WHERE p.outbox_id = sms_outbox.id AND p.receipt_state = 'EXPIRED') \
          THEN 'expired' \
          WHEN EXISTS (SELECT 1 FROM sms_parts p WHERE p.outbox_id = sms_outbox.id \
