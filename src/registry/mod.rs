@@ -159,6 +159,10 @@ pub trait Registry: Send + Sync + 'static {
     async fn add_request(&self, request: &NewRequest) -> Result<i64>;
     /// Loads citizens and their requests in large batches (synthetic benchmark data).
     async fn bulk_load(&self, citizens: &[Citizen], requests: &[NewRequest]) -> Result<()>;
+    /// Refreshes the query planner's statistics of the registry tables
+    /// (and, on PostgreSQL, their visibility maps) after a bulk load, so the
+    /// first lookups do not wait for autovacuum to find the new rows.
+    async fn refresh_statistics(&self) -> Result<()>;
 }
 
 /// A cheap, cloneable handle to the configured registry.

@@ -121,6 +121,14 @@ macro_rules! impl_registry {
             async fn bulk_load(&self, citizens: &[Citizen], requests: &[NewRequest]) -> Result<()> {
                 self.a_bulk_load(citizens, requests).await
             }
+            async fn refresh_statistics(&self) -> Result<()> {
+                let sql = match Self::BACKEND {
+                    Backend::Sqlite => "ANALYZE citizens; ANALYZE card_requests",
+                    Backend::Postgres => "VACUUM ANALYZE citizens, card_requests",
+                };
+                sqlx::raw_sql(sql).execute(&self.pool).await?;
+                Ok(())
+            }
         }
     };
 }
