@@ -130,13 +130,25 @@ async fn a_refused_row_fails_only_its_own_caller(db: TestDb) {
     assert_eq!(count(&db).await, 199);
 }
 
+/// client_ref, idempotency_key, sender, body, priority, callback_url, dlr_mask.
+type StoredColumns = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+    Option<String>,
+    Option<i64>,
+);
+
 /// Message `i` with every optional column set from `i`, a key on every 7th.
 fn varied(i: usize) -> NewSms {
     let mut m = sms(i, &format!("body {i}"), None);
     m.idempotency_key = (i % 7 == 3).then(|| format!("k{i}"));
-    m.sender = (i % 2 == 0).then(|| format!("30{i}"));
+    m.sender = i.is_multiple_of(2).then(|| format!("30{i}"));
     m.priority = Priority::new((i % 10) as u8).unwrap();
-    m.valid_until = (i % 3 == 0)
+    m.valid_until = i
+        .is_multiple_of(3)
         .then(|| chrono::DateTime::from_timestamp(1_800_000_000 + i as i64, 123_000_000).unwrap());
     m.callback_url = (i % 4 == 1).then(|| format!("https://web.example/cb/{i}"));
     m.dlr_mask = (i % 5 == 2).then_some((i % 32) as u8);
@@ -158,8 +170,7 @@ async fn a_mixed_batch_answers_each_message_with_its_own_row(db: TestDb) {
     let raw = db.raw().await;
     for (m, a) in batch.iter().zip(&answers).take(59) {
         assert!(matches!(a, Enqueued::New(_)), "{a:?}");
-        let row: (String, Option<String>, Option<String>, String, i64, Option<String>, Option<i64>) =
-            sqlx::query_as(
+        let row: StoredColumns = sqlx::query_as(
                 "SELECT client_ref, idempotency_key, sender, body, priority, callback_url, dlr_mask                  FROM sms_outbox WHERE id = $1",
             )
             .bind(a.id())
