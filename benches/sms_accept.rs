@@ -17,7 +17,11 @@
 //! SQLite, then PostgreSQL when `DARGAH_BENCH_DATABASE_URL` or
 //! `DARGAH_TEST_DATABASE_URL` names a server (a fresh database is made);
 //! `DARGAH_BENCH_BACKENDS` (default `sqlite,postgres`) picks fewer.
-//! The gateway and the client run on separate runtimes (2 threads each).
+//! The gateway and the client run on separate runtimes (2 threads each), with
+//! the allocator `dargah serve` uses (mimalloc).
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use bytes::Bytes;
 use dargah::config::{DatabaseUrl, Settings};
