@@ -12,9 +12,16 @@
 //! ```
 //! `DARGAH_BENCH_MESSAGES` (default 60,000), `DARGAH_BENCH_RATE` (offered
 //! requests/s, default 20,000), `DARGAH_BENCH_CONNECTIONS` (default 64).
-//! SQLite always; PostgreSQL when `DARGAH_BENCH_DATABASE_URL` or
-//! `DARGAH_TEST_DATABASE_URL` names a server (a fresh database is made).
-//! The gateway and the client run on separate runtimes (2 threads each).
+//! `DARGAH_BENCH_ACCEPT_ONLY=1` configures no carrier, so no dispatcher
+//! competes for the cores and the database: only the accept side is timed.
+//! SQLite, then PostgreSQL when `DARGAH_BENCH_DATABASE_URL` or
+//! `DARGAH_TEST_DATABASE_URL` names a server (a fresh database is made);
+//! `DARGAH_BENCH_BACKENDS` (default `sqlite,postgres`) picks fewer.
+//! The gateway and the client run on separate runtimes (2 threads each), with
+//! the allocator `dargah serve` uses (mimalloc).
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use bytes::Bytes;
 use dargah::config::{DatabaseUrl, Settings};
@@ -36,6 +43,7 @@ struct Load {
     messages: usize,
     rate: f64,
     connections: usize,
+    accept_only: bool,
 }
 
 fn main() {
@@ -47,13 +55,17 @@ fn main() {
         messages: env_or("DARGAH_BENCH_MESSAGES", 60_000),
         rate: env_or("DARGAH_BENCH_RATE", 20_000.0),
         connections: env_or("DARGAH_BENCH_CONNECTIONS", 64),
+        accept_only: env_or("DARGAH_BENCH_ACCEPT_ONLY", 0) != 0,
     };
+    let backends: String = env_or("DARGAH_BENCH_BACKENDS", "sqlite,postgres".to_owned());
     let dir = tempfile::tempdir().expect("temp dir");
     let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
-    run("sqlite", &sqlite, &load);
+    if backends.contains("sqlite") {
+        run("sqlite", &sqlite, &load);
+    }
     let server = std::env::var("DARGAH_BENCH_DATABASE_URL")
         .or_else(|_| std::env::var("DARGAH_TEST_DATABASE_URL"));
-    if let Ok(server) = server {
+    if let (Ok(server), true) = (server, backends.contains("postgres")) {
         let url = runtime(1).block_on(fresh_postgres(&server, "dargah_accept"));
         run("postgres", &url, &load);
     }
@@ -67,7 +79,7 @@ fn runtime(threads: usize) -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
-fn settings(url: &str, sink: &Sink) -> Settings {
+fn settings(url: &str, sink: &Sink, accept_only: bool) -> Settings {
     let mut s = Settings::default();
     s.database.url = DatabaseUrl::parse(url).expect("url");
     s.database.max_connections = 32;
@@ -75,7 +87,9 @@ fn settings(url: &str, sink: &Sink) -> Settings {
     let mut c = CarrierSettings::new("127.0.0.1", sink.port(), "bench", "bench");
     c.window = 1000;
     c.binds = 2;
-    s.carriers.insert("mci".into(), c);
+    if !accept_only {
+        s.carriers.insert("mci".into(), c);
+    }
     s.sms.dispatch.batch = 2000;
     s.sms.dispatch.in_flight = 4;
     s.sms.dispatch.poll_interval = Duration::from_millis(20);
@@ -94,7 +108,7 @@ fn run(backend: &str, url: &str, load: &Load) {
     let gateway = runtime(2);
     let client = runtime(2);
     let sink = gateway.block_on(Sink::start(true)).expect("sink");
-    let s = settings(url, &sink);
+    let s = settings(url, &sink, load.accept_only);
     let (addr, shutdown, server) = gateway.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -108,10 +122,27 @@ fn run(backend: &str, url: &str, load: &Load) {
     let started = Instant::now();
     let mut latencies = client.block_on(offer(addr, load));
     let offered_for = started.elapsed();
-    let delivered = client.block_on(until_delivered(url, load.messages as i64));
-    let took = started.elapsed();
     latencies.sort_unstable();
     let q = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize];
+    if load.accept_only {
+        println!(
+            "sms_accept/{backend} (accept only): {} requests offered at {:.0}/s over {} \
+             connections: accepted in {offered_for:.2?} ({:.0}/s), accept p50 {:.2?} p99 {:.2?} \
+             max {:.2?}",
+            load.messages,
+            load.rate,
+            load.connections,
+            load.messages as f64 / offered_for.as_secs_f64(),
+            q(0.50),
+            q(0.99),
+            q(1.0),
+        );
+        shutdown.trigger();
+        let _ = gateway.block_on(server);
+        return;
+    }
+    let delivered = client.block_on(until_delivered(url, load.messages as i64));
+    let took = started.elapsed();
     println!(
         "sms_accept/{backend}: {} requests offered at {:.0}/s over {} connections: accepted in \
          {offered_for:.2?} ({:.0}/s), accept p50 {:.2?} p99 {:.2?} max {:.2?}; all {} delivered \

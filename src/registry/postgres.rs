@@ -46,7 +46,7 @@ crate::sms::otp::sql::sql_otp!(
     PgBackend,
     "SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))"
 );
-crate::sms::outbox::sql::sql_outbox!(PgBackend, PgConnection);
+crate::sms::outbox::sql::sql_outbox!(PgBackend, PgConnection, crate::sms::outbox::sql::postgres);
 crate::sms::dispatch::sql::sql_dispatch!(
     PgBackend,
     crate::sms::dispatch::sql::postgres,

@@ -70,7 +70,11 @@ sql_writes!(SqliteBackend, Sqlite, SqliteConnection);
 sql_admin!(SqliteBackend, Sqlite);
 impl_registry!(SqliteBackend);
 crate::sms::otp::sql::sql_otp!(SqliteBackend, "SELECT $1, $2");
-crate::sms::outbox::sql::sql_outbox!(SqliteBackend, SqliteConnection);
+crate::sms::outbox::sql::sql_outbox!(
+    SqliteBackend,
+    SqliteConnection,
+    crate::sms::outbox::sql::sqlite
+);
 crate::sms::dispatch::sql::sql_dispatch!(
     SqliteBackend,
     crate::sms::dispatch::sql::sqlite,

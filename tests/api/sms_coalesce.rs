@@ -1,7 +1,9 @@
 //! Group commit of single-message enqueues (`sms::outbox::CoalescingOutbox`),
 //! on both backends: many callers at once each get their own committed row,
 //! a repeated idempotency key inside one batch is answered as a duplicate,
-//! and a row the database refuses fails only its own caller.
+//! and a row the database refuses fails only its own caller. Underneath, one
+//! batch writes its messages without an idempotency key in one statement:
+//! each must still be answered with its own row, stored as the row path stores it.
 
 use crate::helpers::TestDb;
 use crate::on_both_backends;
@@ -26,11 +28,15 @@ fn sms(i: usize, body: &str, key: Option<&str>) -> NewSms {
 }
 
 async fn outbox(db: &TestDb) -> SharedOutbox {
+    CoalescingOutbox::start(plain_outbox(db).await, 4)
+}
+
+/// The backend's own outbox, without group commit.
+async fn plain_outbox(db: &TestDb) -> SharedOutbox {
     db.registry().await;
-    let inner = dargah::registry::connect_lazy(&db.settings().database)
+    dargah::registry::connect_lazy(&db.settings().database)
         .unwrap()
-        .outbox;
-    CoalescingOutbox::start(inner, 4)
+        .outbox
 }
 
 /// Enqueues every message at once; the answers in order.
@@ -124,7 +130,93 @@ async fn a_refused_row_fails_only_its_own_caller(db: TestDb) {
     assert_eq!(count(&db).await, 199);
 }
 
+/// client_ref, idempotency_key, sender, body, priority, callback_url, dlr_mask.
+type StoredColumns = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+    Option<String>,
+    Option<i64>,
+);
+
+/// Message `i` with every optional column set from `i`, a key on every 7th.
+fn varied(i: usize) -> NewSms {
+    let mut m = sms(i, &format!("body {i}"), None);
+    m.idempotency_key = (i % 7 == 3).then(|| format!("k{i}"));
+    m.sender = i.is_multiple_of(2).then(|| format!("30{i}"));
+    m.priority = Priority::new((i % 10) as u8).unwrap();
+    m.valid_until = i
+        .is_multiple_of(3)
+        .then(|| chrono::DateTime::from_timestamp(1_800_000_000 + i as i64, 123_000_000).unwrap());
+    m.callback_url = (i % 4 == 1).then(|| format!("https://web.example/cb/{i}"));
+    m.dlr_mask = (i % 5 == 2).then_some((i % 32) as u8);
+    m
+}
+
+async fn a_mixed_batch_answers_each_message_with_its_own_row(db: TestDb) {
+    let outbox = plain_outbox(&db).await;
+    outbox.enqueue(&varied(0)).await.unwrap();
+    let mut batch: Vec<NewSms> = (1..60).map(varied).collect();
+    batch.push(varied(3)); // a key repeated inside the batch
+    let answers = outbox.enqueue_batch(&batch).await.unwrap();
+    assert_eq!(answers.len(), batch.len());
+    assert_eq!(
+        answers[59],
+        Enqueued::Duplicate(answers[2].id()),
+        "{answers:?}"
+    );
+    let raw = db.raw().await;
+    for (m, a) in batch.iter().zip(&answers).take(59) {
+        assert!(matches!(a, Enqueued::New(_)), "{a:?}");
+        let row: StoredColumns = sqlx::query_as(
+                "SELECT client_ref, idempotency_key, sender, body, priority, callback_url, dlr_mask                  FROM sms_outbox WHERE id = $1",
+            )
+            .bind(a.id())
+            .fetch_one(&raw)
+            .await
+            .unwrap();
+        let want = (
+            m.client_ref.clone().unwrap(),
+            m.idempotency_key.clone(),
+            m.sender.clone(),
+            m.body.clone(),
+            i64::from(m.priority.get()),
+            m.callback_url.clone(),
+            m.dlr_mask.map(i64::from),
+        );
+        assert_eq!(row, want, "message {:?} got row {}", m.client_ref, a.id());
+        let stored = outbox.sms(a.id()).await.unwrap().unwrap();
+        assert_eq!(
+            (stored.valid_until, stored.recipient),
+            (m.valid_until, m.recipient.clone())
+        );
+    }
+    assert_eq!(count(&db).await, 60);
+    // Both paths store the same instant the same way (SQLite keeps text).
+    let at = |r: &str| {
+        let mut m = sms(99, "t", None);
+        m.client_ref = Some(r.into());
+        m.valid_until = chrono::DateTime::from_timestamp(1_800_000_000, 5_000_000);
+        m
+    };
+    outbox.enqueue(&at("row")).await.unwrap();
+    outbox
+        .enqueue_batch(&[at("bulk"), at("bulk")])
+        .await
+        .unwrap();
+    let (distinct,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(DISTINCT valid_until) FROM sms_outbox WHERE client_ref IN ('row', 'bulk')",
+    )
+    .fetch_one(&raw)
+    .await
+    .unwrap();
+    assert_eq!(distinct, 1);
+}
+
 on_both_backends!(
+    a_mixed_batch_answers_each_message_with_its_own_row,
     concurrent_enqueues_each_get_their_own_committed_row,
     a_repeated_key_in_one_batch_is_a_duplicate_of_the_first,
     a_refused_row_fails_only_its_own_caller,

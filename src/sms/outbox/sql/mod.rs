@@ -1,10 +1,16 @@
 //! The outbox SQL for both backends, expanded by `sql_outbox!` on the same
-//! backend structs as the registry (one pool, two views).
+//! backend structs as the registry (one pool, two views). A message with an
+//! idempotency key is its own `INSERT … ON CONFLICT` (a repeat is answered
+//! with the first message); a batch's messages without one go in together,
+//! one statement per batch (each backend's module).
 
 use super::{Priority, Sms};
 use crate::domain::Msisdn;
 use crate::registry::{RegistryError, Result};
 use chrono::{DateTime, Utc};
+
+pub(crate) mod postgres;
+pub(crate) mod sqlite;
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct SmsRow {
@@ -57,9 +63,16 @@ impl TryFrom<SmsRow> for Sms {
     }
 }
 
-/// Implements `Outbox` for a backend struct with a `pool` and `begin_write`.
+/// A batch insert that answered fewer ids than it was given rows: the
+/// transaction is dropped (rolled back) rather than answer a caller wrongly.
+pub(crate) fn missing_id() -> RegistryError {
+    corrupt("id", "fewer ids than rows inserted".into())
+}
+
+/// Implements `Outbox` for a backend struct with a `pool` and `begin_write`;
+/// `$bulk` is the backend's module with `insert_new`.
 macro_rules! sql_outbox {
-    ($ty:ty, $conn:ty) => {
+    ($ty:ty, $conn:ty, $bulk:path) => {
         impl $ty {
             async fn insert_sms(conn: &mut $conn, s: &$crate::sms::outbox::NewSms) -> Result<$crate::sms::outbox::Enqueued> {
                 use $crate::sms::outbox::Enqueued;
@@ -102,10 +115,21 @@ macro_rules! sql_outbox {
             }
 
             async fn enqueue_batch(&self, batch: &[$crate::sms::outbox::NewSms]) -> Result<Vec<$crate::sms::outbox::Enqueued>> {
+                use $bulk as bulk;
+                use $crate::sms::outbox::Enqueued;
                 let mut tx = self.begin_write().await?;
+                let new: Vec<_> = batch.iter().filter(|s| s.idempotency_key.is_none()).collect();
+                let mut ids = match new.len() {
+                    0 => Vec::new(),
+                    _ => bulk::insert_new(&mut tx, &new).await?,
+                }
+                .into_iter();
                 let mut done = Vec::with_capacity(batch.len());
                 for sms in batch {
-                    done.push(Self::insert_sms(&mut tx, sms).await?);
+                    done.push(match sms.idempotency_key {
+                        None => Enqueued::New(ids.next().ok_or_else($crate::sms::outbox::sql::missing_id)?),
+                        Some(_) => Self::insert_sms(&mut tx, sms).await?,
+                    });
                 }
                 tx.commit().await?;
                 Ok(done)
