@@ -11,6 +11,7 @@ pub mod identity;
 pub mod model;
 mod postgres;
 pub mod ranking;
+mod readers;
 mod rows;
 mod sql;
 mod sqlite;

@@ -7,6 +7,7 @@ use crate::config::DatabaseSettings;
 use crate::domain::{AreaCode, IdSerial, Msisdn, NationalId};
 use crate::sms::outbox::NewSms;
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{PgConnection, Postgres, Transaction};
 use std::str::FromStr;
@@ -36,6 +37,15 @@ impl PgBackend {
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
     }
+
+    /// A connection for one read: the pool's (a ping before reuse matters
+    /// for a network connection).
+    async fn reader(&self) -> Result<PoolConnection<Postgres>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    /// Reads share the pool, which `close` closes.
+    async fn close_readers(&self) {}
 }
 
 sql_reads!(PgBackend);

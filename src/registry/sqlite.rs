@@ -1,5 +1,6 @@
 //! The embedded default: SQLite in WAL mode, one file, created if missing.
 
+use super::readers::{Reader, Readers};
 use super::rows::*;
 use super::sql::*;
 use super::write_turn::{WriteTurns, WriteTx};
@@ -18,6 +19,9 @@ use std::time::Duration;
 /// The registry on a SQLite file.
 pub struct SqliteBackend {
     pool: SqlitePool,
+    /// The connections reads use; see [`Readers`] for why not the pool.
+    readers: Readers,
+    /// This process's queue for the write lock; see [`WriteTurns`].
     turns: WriteTurns,
     acquire_timeout: Duration,
 }
@@ -41,15 +45,34 @@ impl SqliteBackend {
             std::fs::create_dir_all(dir)
                 .map_err(|e| RegistryError::Database(sqlx::Error::Io(e)))?;
         }
+        let readers = Readers::new(
+            options.clone(),
+            settings.max_connections,
+            settings.acquire_timeout,
+        );
+        // No ping before each acquire: a SQLite connection is a file in this
+        // process, not a socket that can die, and the ping is a round trip to
+        // the connection's thread.
         let pool = SqlitePoolOptions::new()
             .max_connections(settings.max_connections)
             .acquire_timeout(settings.acquire_timeout)
+            .test_before_acquire(false)
             .connect_lazy_with(options);
         Ok(SqliteBackend {
             pool,
+            readers,
             turns: WriteTurns::default(),
             acquire_timeout: settings.acquire_timeout,
         })
+    }
+
+    /// A connection for one read.
+    async fn reader(&self) -> Result<Reader<'_>> {
+        Ok(self.readers.get().await?)
+    }
+
+    async fn close_readers(&self) {
+        self.readers.close().await
     }
 
     /// SQLite allows one writer: this process's writers take turns (see

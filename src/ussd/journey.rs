@@ -7,8 +7,15 @@ use std::time::Duration;
 
 /// A short, stable pseudonym for an MSISDN (first 12 hex digits of SHA-256).
 pub fn hash_msisdn(msisdn: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(msisdn.as_bytes());
-    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+    // Once per hop: one allocation, not one per byte.
+    let mut out = String::with_capacity(12);
+    for b in &digest[..6] {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 0xf)] as char);
+    }
+    out
 }
 
 /// What one hop did.
@@ -63,5 +70,11 @@ mod tests {
         assert_eq!(h, hash_msisdn("989121234567"));
         assert_eq!(h.len(), 12);
         assert_ne!(h, hash_msisdn("989121234568"));
+    }
+
+    #[test]
+    fn the_pseudonym_is_the_first_six_bytes_of_sha256_in_lowercase_hex() {
+        // `printf 989121234567 | sha256sum | cut -c1-12`
+        assert_eq!(hash_msisdn("989121234567"), "a9e7da6e3127");
     }
 }

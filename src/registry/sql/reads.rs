@@ -1,6 +1,7 @@
 //! Read queries, expanded once per backend by `sql_reads!`.
 
-/// Inherent read methods on a backend struct with a `pool` field.
+/// Inherent read methods on a backend struct with a `reader()` method that
+/// lends a connection (SQLite: `registry::readers`; PostgreSQL: the pool).
 macro_rules! sql_reads {
     ($ty:ty) => {
         impl $ty {
@@ -10,7 +11,7 @@ macro_rules! sql_reads {
                      mother_first_name, birth_date, gender, alive FROM citizens WHERE national_id = $1",
                 )
                 .bind(id.as_str())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.reader().await?)
                 .await?;
                 row.map(Citizen::try_from).transpose()
             }
@@ -18,7 +19,7 @@ macro_rules! sql_reads {
             async fn q_request(&self, id: i64) -> Result<Option<CardRequest>> {
                 let row: Option<RequestRow> = sqlx::query_as(request_select!("WHERE id = $1"))
                     .bind(id)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&mut *self.reader().await?)
                     .await?;
                 row.map(CardRequest::try_from).transpose()
             }
@@ -27,7 +28,7 @@ macro_rules! sql_reads {
                 let row: Option<RequestRow> =
                     sqlx::query_as(request_select!("WHERE national_id = $1 ORDER BY id DESC LIMIT 1"))
                         .bind(id.as_str())
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *self.reader().await?)
                         .await?;
                 row.map(CardRequest::try_from).transpose()
             }
@@ -35,7 +36,7 @@ macro_rules! sql_reads {
             async fn q_requests_by_mobile(&self, mobile: &Msisdn) -> Result<Vec<CardRequest>> {
                 let rows: Vec<RequestRow> = sqlx::query_as(request_select!("WHERE mobile = $1 ORDER BY id DESC"))
                     .bind(mobile.as_str())
-                    .fetch_all(&self.pool)
+                    .fetch_all(&mut *self.reader().await?)
                     .await?;
                 let mut all: Vec<CardRequest> = convert(rows)?;
                 let mut seen = std::collections::HashSet::new();
@@ -47,7 +48,7 @@ macro_rules! sql_reads {
                 let row: Option<OfficeRow> =
                     sqlx::query_as(concat!("SELECT ", office_columns!(), " FROM enrollment_offices o WHERE o.id = $1"))
                         .bind(id)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *self.reader().await?)
                         .await?;
                 row.map(EnrollmentOffice::try_from).transpose()
             }
@@ -57,7 +58,7 @@ macro_rules! sql_reads {
                     "SELECT id, code, name, city, area_code, phone, address FROM delivery_offices WHERE id = $1",
                 )
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.reader().await?)
                 .await?;
                 row.map(DeliveryOffice::try_from).transpose()
             }
@@ -68,7 +69,7 @@ macro_rules! sql_reads {
                      WHERE area_code = $1 AND active ORDER BY name, id",
                 )
                 .bind(area.as_str())
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reader().await?)
                 .await?;
                 convert(rows)
             }
@@ -92,7 +93,7 @@ macro_rules! sql_reads {
                 .bind(needs.can_climb_stairs)
                 .bind(needs.pupils_visible)
                 .bind(needs.fingers_healthy)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reader().await?)
                 .await?;
                 Ok(rows.into_iter().map(|r| FreeDay { day: r.day, morning: r.morning, evening: r.evening }).collect())
             }
@@ -113,7 +114,7 @@ macro_rules! sql_reads {
                 .bind(q.needs.can_climb_stairs)
                 .bind(q.needs.pupils_visible)
                 .bind(q.needs.fingers_healthy)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reader().await?)
                 .await?;
                 let mut slots: Vec<OfficeSlot> = convert(rows)?;
                 ranking::rank(&mut slots, q.phone_prefix.as_deref());
@@ -127,7 +128,7 @@ macro_rules! sql_reads {
                 .bind(slot.office_id)
                 .bind(slot.day)
                 .bind(slot.shift.as_str())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.reader().await?)
                 .await?)
             }
 
@@ -138,7 +139,7 @@ macro_rules! sql_reads {
                 )
                 .bind(entity)
                 .bind(entity_id)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reader().await?)
                 .await?;
                 convert(rows)
             }

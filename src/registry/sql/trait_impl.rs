@@ -23,6 +23,7 @@ macro_rules! impl_registry {
                 Ok(Self::MIGRATOR.iter().all(|m| applied.contains(&m.version)))
             }
             async fn close(&self) {
+                self.close_readers().await;
                 self.pool.close().await
             }
             async fn citizen(&self, id: &NationalId) -> Result<Option<Citizen>> {
