@@ -32,6 +32,28 @@ const LATENCY_BUCKETS: [f64; 12] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
 ];
 
+/// How often histogram samples are folded into their buckets.
+const UPKEEP: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `build_recorder` leaves upkeep to its caller: histogram samples pile up
+/// until they are drained, which otherwise happens only when `/metrics` is
+/// scraped. A gateway nobody scrapes would grow by every hop's and every
+/// message's samples. A plain thread, so it runs whatever runtime (or none)
+/// first asked for the recorder.
+fn spawn_upkeep(handle: PrometheusHandle) {
+    let spawned = std::thread::Builder::new()
+        .name("metrics-upkeep".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(UPKEEP);
+                handle.run_upkeep();
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "no metrics upkeep thread; histograms drain only when scraped");
+    }
+}
+
 /// The process-wide Prometheus recorder, installed on first use.
 ///
 /// The metrics facade has one global recorder per process, so every
@@ -50,6 +72,7 @@ pub fn metrics() -> PrometheusHandle {
             // Only fails if another recorder was installed first, which this
             // crate never does; the handle still renders what it records.
             let _ = metrics::set_global_recorder(recorder);
+            spawn_upkeep(handle.clone());
             handle
         })
         .clone()
