@@ -17,9 +17,8 @@
 //! `DARGAH_BENCH_IN_FLIGHT` (4), `DARGAH_BENCH_RECEIPT_BATCH` (5,000).
 
 use dargah::config::{DatabaseSettings, DatabaseUrl};
-use dargah::domain::Msisdn;
 use dargah::sms::dispatch::{AcceptedPart, Fate, ReceiptUpdate, SharedDispatchStore};
-use dargah::sms::outbox::{NewSms, Priority};
+use dargah::sms::outbox::NewSms;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 #[path = "support/mod.rs"]
@@ -202,16 +201,5 @@ fn cpu_seconds() -> f64 {
 }
 
 fn sms(i: usize) -> NewSms {
-    NewSms {
-        client: "bench".into(),
-        client_ref: None,
-        idempotency_key: None,
-        recipient: Msisdn::parse(&format!("0912{:07}", i % 10_000_000)).expect("msisdn"),
-        sender: None,
-        body: format!("Your code is {i}"),
-        priority: Priority::NORMAL,
-        valid_until: None,
-        callback_url: None,
-        dlr_mask: None,
-    }
+    dargah::sms::send::bulk_sms(i as u64).expect("a generated message")
 }

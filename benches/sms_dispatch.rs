@@ -11,10 +11,9 @@
 //! figure is the whole pipeline's throughput, not a per-iteration time.
 
 use dargah::config::{DatabaseUrl, Settings};
-use dargah::domain::Msisdn;
 use dargah::sim::sink::Sink;
 use dargah::smpp::link::CarrierSettings;
-use dargah::sms::outbox::{NewSms, Priority};
+use dargah::sms::outbox::NewSms;
 use dargah::startup::Application;
 use std::time::{Duration, Instant};
 #[path = "support/mod.rs"]
@@ -136,16 +135,5 @@ async fn count(pool: &sqlx::AnyPool, state: &str) -> i64 {
 }
 
 fn sms(i: usize) -> NewSms {
-    NewSms {
-        client: "bench".into(),
-        client_ref: None,
-        idempotency_key: None,
-        recipient: Msisdn::parse(&format!("0912{:07}", i % 10_000_000)).expect("msisdn"),
-        sender: None,
-        body: format!("Your code is {i}"),
-        priority: Priority::NORMAL,
-        valid_until: None,
-        callback_url: None,
-        dlr_mask: None,
-    }
+    dargah::sms::send::bulk_sms(i as u64).expect("a generated message")
 }

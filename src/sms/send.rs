@@ -57,7 +57,9 @@ pub async fn enqueue_bulk(settings: &Settings, count: u64) -> anyhow::Result<Dur
     Ok(started.elapsed())
 }
 
-fn bulk_sms(i: u64) -> anyhow::Result<NewSms> {
+/// The `i`-th message of a benchmark backlog: a short GSM-7 text to a
+/// generated `0912…` number (also what the benches enqueue).
+pub fn bulk_sms(i: u64) -> anyhow::Result<NewSms> {
     Ok(NewSms {
         client: "bench".into(),
         client_ref: None,
