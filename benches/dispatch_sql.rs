@@ -19,11 +19,24 @@
 use dargah::config::{DatabaseSettings, DatabaseUrl};
 use dargah::sms::dispatch::{AcceptedPart, Fate, ReceiptUpdate, SharedDispatchStore};
 use dargah::sms::outbox::NewSms;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 #[path = "support/mod.rs"]
 mod support;
 use support::{env_or, fresh_postgres};
+
+/// Wall time spent inside each store call, summed over a run (ns): with
+/// `DARGAH_BENCH_IN_FLIGHT=1` nothing overlaps but the receipt loop, so
+/// these say which statement costs what.
+static CLAIM_NS: AtomicU64 = AtomicU64::new(0);
+static RECORD_NS: AtomicU64 = AtomicU64::new(0);
+static RECEIPT_NS: AtomicU64 = AtomicU64::new(0);
+
+/// Adds the time since `t` to `sum`.
+fn spent(sum: &AtomicU64, t: Instant) {
+    sum.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+}
 
 /// The knobs of one run.
 #[derive(Clone, Copy)]
@@ -75,6 +88,9 @@ async fn run(backend: &str, url: &str, k: Knobs, receipts: bool) {
     for chunk in all.chunks(5_000) {
         db.outbox.enqueue_batch(chunk).await.expect("enqueue");
     }
+    for sum in [&CLAIM_NS, &RECORD_NS, &RECEIPT_NS] {
+        sum.store(0, Ordering::Relaxed);
+    }
     let started = Instant::now();
     let cpu_before = cpu_seconds();
     let (tx, rx) = mpsc::unbounded_channel();
@@ -104,6 +120,14 @@ async fn run(backend: &str, url: &str, k: Knobs, receipts: bool) {
         k.in_flight,
         k.receipt_batch,
     );
+    let per_msg = |sum: &AtomicU64| sum.load(Ordering::Relaxed) as f64 / 1e3 / k.n as f64;
+    println!(
+        "dispatch_sql/{backend} receipts={receipts}: time inside the calls per message: claim \
+         {:.1} µs, record {:.1} µs, receipts and aggregation {:.1} µs",
+        per_msg(&CLAIM_NS),
+        per_msg(&RECORD_NS),
+        per_msg(&RECEIPT_NS),
+    );
     db.registry.close().await;
 }
 
@@ -116,7 +140,9 @@ async fn claim_loop(
 ) -> usize {
     let mut done = 0;
     loop {
+        let t = Instant::now();
         let rows = store.claim(batch).await.expect("claim");
+        spent(&CLAIM_NS, t);
         if rows.is_empty() {
             return done;
         }
@@ -132,7 +158,9 @@ async fn claim_loop(
                 }],
             })
             .collect();
+        let t = Instant::now();
         store.record(&fates).await.expect("record");
+        spent(&RECORD_NS, t);
         done += fates.len();
         let _ = keys.send(rows.iter().map(|r| r.id.to_string()).collect());
     }
@@ -174,11 +202,13 @@ async fn receipt_loop(
                     error: None,
                 })
                 .collect();
+            let t = Instant::now();
             matched += store
                 .apply_receipts(&updates)
                 .await
                 .expect("receipts")
                 .len();
+            spent(&RECEIPT_NS, t);
         }
         if more.is_none() {
             return matched;
