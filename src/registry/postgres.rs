@@ -5,7 +5,7 @@ use super::sql::*;
 use super::{Backend, Registry, RegistryError, Result, audit, identity, model::*, ranking};
 use crate::config::DatabaseSettings;
 use crate::domain::{AreaCode, IdSerial, Msisdn, NationalId};
-use crate::sms::outbox::NewSms;
+use crate::sms::outbox::{EnqueueBell, NewSms};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -15,6 +15,8 @@ use std::str::FromStr;
 /// The registry on a PostgreSQL database.
 pub struct PgBackend {
     pool: PgPool,
+    /// Wakes this process's dispatcher after an enqueue commits.
+    bell: EnqueueBell,
 }
 
 impl PgBackend {
@@ -28,7 +30,10 @@ impl PgBackend {
             .max_connections(settings.max_connections)
             .acquire_timeout(settings.acquire_timeout)
             .connect_lazy_with(options);
-        Ok(PgBackend { pool })
+        Ok(PgBackend {
+            pool,
+            bell: EnqueueBell::default(),
+        })
     }
 
     /// READ COMMITTED is enough: every write transaction takes its row locks
@@ -36,6 +41,16 @@ impl PgBackend {
     /// predicate after waiting on a lock.
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
+    }
+
+    /// An enqueue's transaction, in which the outbox trigger does not
+    /// `NOTIFY` (see [`EnqueueBell`] for why; the bell rings after commit).
+    /// One round trip: both statements go as one simple query.
+    async fn begin_enqueue(&self) -> Result<Transaction<'static, Postgres>> {
+        Ok(self
+            .pool
+            .begin_with("BEGIN; SET LOCAL dargah.local_wake = 'on'")
+            .await?)
     }
 
     /// A connection for one read: the pool's (a ping before reuse matters

@@ -7,7 +7,7 @@ use super::write_turn::{WriteTurns, WriteTx};
 use super::{Backend, Registry, RegistryError, Result, audit, identity, model::*, ranking};
 use crate::config::DatabaseSettings;
 use crate::domain::{AreaCode, IdSerial, Msisdn, NationalId};
-use crate::sms::outbox::NewSms;
+use crate::sms::outbox::{EnqueueBell, NewSms};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -24,6 +24,8 @@ pub struct SqliteBackend {
     /// This process's queue for the write lock; see [`WriteTurns`].
     turns: WriteTurns,
     acquire_timeout: Duration,
+    /// Wakes this process's dispatcher after an enqueue commits.
+    bell: EnqueueBell,
 }
 
 impl SqliteBackend {
@@ -63,6 +65,7 @@ impl SqliteBackend {
             readers,
             turns: WriteTurns::default(),
             acquire_timeout: settings.acquire_timeout,
+            bell: EnqueueBell::default(),
         })
     }
 
@@ -85,6 +88,11 @@ impl SqliteBackend {
             .map_err(|_| RegistryError::Database(sqlx::Error::PoolTimedOut))?;
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         Ok(WriteTx::new(tx, turn))
+    }
+
+    /// An enqueue's transaction: SQLite has no `NOTIFY` to silence.
+    async fn begin_enqueue(&self) -> Result<WriteTx> {
+        self.begin_write().await
     }
 }
 

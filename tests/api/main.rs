@@ -30,5 +30,6 @@ mod sms_dispatch;
 mod sms_mo;
 mod sms_mo_forward;
 mod sms_notifier;
+mod sms_wake;
 mod soak;
 mod ussd_wiring;

@@ -284,28 +284,3 @@ on_both_backends!(
     claims_take_urgent_messages_first_and_stale_claims_come_back,
     receipts_aggregate_parts_and_unknown_ones_match_nothing,
 );
-
-/// PostgreSQL only: an insert's NOTIFY wakes the dispatcher long before its poll.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn on_postgres_an_insert_wakes_the_dispatcher_before_its_poll() {
-    let Some(db) = TestDb::postgres().await else {
-        return;
-    };
-    let sink = Sink::start(false).await.unwrap();
-    let mut s = settings(&db, &[("mci", &sink)]);
-    s.sms.dispatch.poll_interval = Duration::from_secs(60);
-    let app = spawn_app_with(s).await;
-    app.wait_ready().await;
-    // The first poll finds nothing; give the listener time to connect.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    app.outbox
-        .enqueue(&sms("09121234567", "woken"))
-        .await
-        .unwrap();
-    let started = std::time::Instant::now();
-    while sink.count() == 0 && started.elapsed() < Duration::from_secs(20) {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(sink.count(), 1, "not woken within 20 s (the poll is 60 s)");
-    stop(app).await;
-}

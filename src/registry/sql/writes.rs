@@ -127,6 +127,7 @@ macro_rules! sql_writes {
                 Self::audit(&mut tx, actor, request, "move_appointment", audit::slots(old, to), now).await?;
                 Self::confirm(&mut tx, confirm).await?;
                 tx.commit().await?;
+                self.bell.ring();
                 Ok(ChangeOutcome::Changed)
             }
 
@@ -151,6 +152,7 @@ macro_rules! sql_writes {
                 Self::audit(&mut tx, actor, request, "change_mobile", change, now).await?;
                 Self::confirm(&mut tx, confirm).await?;
                 tx.commit().await?;
+                self.bell.ring();
                 Ok(ChangeOutcome::Changed)
             }
 
@@ -182,6 +184,7 @@ macro_rules! sql_writes {
                 Self::audit(&mut tx, actor, request, "change_delivery_office", change, now).await?;
                 Self::confirm(&mut tx, confirm).await?;
                 tx.commit().await?;
+                self.bell.ring();
                 Ok(ChangeOutcome::Changed)
             }
         }

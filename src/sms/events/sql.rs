@@ -124,6 +124,7 @@ macro_rules! sql_events {
                     .fetch_all(&mut *tx)
                     .await?;
                 let count = rows.len();
+                let mut sent = false;
                 for row in rows {
                     let event = PendingEvent::try_from(row)?;
                     let planned = compose::event(&event)
@@ -133,6 +134,7 @@ macro_rules! sql_events {
                             for sms in &batch {
                                 Self::insert_sms(&mut tx, sms).await?;
                             }
+                            sent |= !batch.is_empty();
                             None
                         }
                         Err(e) => {
@@ -148,6 +150,9 @@ macro_rules! sql_events {
                         .await?;
                 }
                 tx.commit().await?;
+                if sent {
+                    self.bell.ring();
+                }
                 Ok(count)
             }
 
@@ -169,6 +174,9 @@ macro_rules! sql_events {
                     }
                 }
                 tx.commit().await?;
+                if new > 0 {
+                    self.bell.ring();
+                }
                 Ok(new)
             }
 

@@ -45,6 +45,7 @@ macro_rules! sql_otp {
                 .fetch_one(&mut *tx)
                 .await?;
                 tx.commit().await?;
+                self.bell.ring();
                 Ok(Issued::Sent(id, outbox_id))
             }
 

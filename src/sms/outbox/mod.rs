@@ -5,9 +5,11 @@
 pub mod coalesce;
 mod model;
 pub(crate) mod sql;
+mod wake;
 
 pub use coalesce::CoalescingOutbox;
 pub use model::{Enqueued, NewSms, Priority, Sms, SmsState};
+pub use wake::EnqueueBell;
 
 use crate::registry::Result;
 use async_trait::async_trait;

@@ -76,7 +76,8 @@ pub(crate) async fn pg_listen(pool: &sqlx::PgPool, wake: Arc<Notify>, cancel: Ca
     }
 }
 
-/// Implements `DispatchStore` for a backend struct with `pool` and `begin_write`;
+/// Implements `DispatchStore` for a backend struct with `pool`, `begin_write`
+/// and the outbox's `bell`;
 /// `$q` is the module of statements, `$listen` the LISTEN function.
 macro_rules! sql_dispatch {
     ($ty:ty, $q:path, $listen:path) => {
@@ -169,7 +170,12 @@ macro_rules! sql_dispatch {
                 wake: std::sync::Arc<tokio::sync::Notify>,
                 cancel: tokio_util::sync::CancellationToken,
             ) {
-                $listen(&self.pool, wake, cancel).await
+                // The web side's inserts (PostgreSQL's NOTIFY) and this
+                // process's own enqueues (the bell) both wake the dispatcher.
+                tokio::join!(
+                    $listen(&self.pool, wake.clone(), cancel.clone()),
+                    self.bell.forward(&wake, &cancel)
+                );
             }
         }
     };

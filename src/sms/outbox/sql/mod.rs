@@ -69,7 +69,8 @@ pub(crate) fn missing_id() -> RegistryError {
     corrupt("id", "fewer ids than rows inserted".into())
 }
 
-/// Implements `Outbox` for a backend struct with a `pool` and `begin_write`;
+/// Implements `Outbox` for a backend struct with a `pool`, `begin_write`,
+/// `begin_enqueue` and a `bell` (rung after each commit);
 /// `$bulk` is the backend's module with `insert_new`.
 macro_rules! sql_outbox {
     ($ty:ty, $conn:ty, $bulk:path) => {
@@ -108,16 +109,17 @@ macro_rules! sql_outbox {
         #[async_trait::async_trait]
         impl $crate::sms::outbox::Outbox for $ty {
             async fn enqueue(&self, sms: &$crate::sms::outbox::NewSms) -> Result<$crate::sms::outbox::Enqueued> {
-                let mut tx = self.begin_write().await?;
+                let mut tx = self.begin_enqueue().await?;
                 let done = Self::insert_sms(&mut tx, sms).await?;
                 tx.commit().await?;
+                self.bell.ring();
                 Ok(done)
             }
 
             async fn enqueue_batch(&self, batch: &[$crate::sms::outbox::NewSms]) -> Result<Vec<$crate::sms::outbox::Enqueued>> {
                 use $bulk as bulk;
                 use $crate::sms::outbox::Enqueued;
-                let mut tx = self.begin_write().await?;
+                let mut tx = self.begin_enqueue().await?;
                 let new: Vec<_> = batch.iter().filter(|s| s.idempotency_key.is_none()).collect();
                 let mut ids = match new.len() {
                     0 => Vec::new(),
@@ -132,6 +134,7 @@ macro_rules! sql_outbox {
                     });
                 }
                 tx.commit().await?;
+                self.bell.ring();
                 Ok(done)
             }
 
