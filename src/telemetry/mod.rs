@@ -1,6 +1,8 @@
 //! Logs and metrics: a tracing subscriber (pretty on a terminal, JSON for
 //! collectors) and the Prometheus recorder behind `/metrics`.
 
+mod json;
+
 use crate::config::{LogFormat, LogSettings};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
@@ -17,8 +19,10 @@ pub fn init_logging(settings: &LogSettings) {
             .with(
                 fmt::layer()
                     .json()
-                    .with_current_span(true)
-                    .with_span_list(false),
+                    .with_current_span(false)
+                    .with_span_list(false)
+                    // The current span is still on every line: see `json`.
+                    .map_event_format(json::SpanJson::new),
             )
             .try_init(),
         LogFormat::Pretty => registry.with(fmt::layer().with_target(true)).try_init(),
