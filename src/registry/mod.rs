@@ -8,6 +8,7 @@
 mod audit;
 pub mod demo;
 pub mod identity;
+mod latest_row;
 pub mod model;
 mod postgres;
 pub mod ranking;
@@ -89,6 +90,12 @@ pub trait Registry: Send + Sync + 'static {
         serial: &IdSerial,
         now: DateTime<Utc>,
     ) -> Result<IdentityCheck>;
+    /// The civil-registry record and the latest request of a national ID, in
+    /// one query (the USSD identity check needs both).
+    async fn citizen_and_latest_request(
+        &self,
+        id: &NationalId,
+    ) -> Result<(Option<Citizen>, Option<CardRequest>)>;
     /// A request by key.
     async fn request(&self, id: i64) -> Result<Option<CardRequest>>;
     /// The latest request of a national ID.

@@ -1,5 +1,6 @@
 //! Production: PostgreSQL, the database shared with the web side.
 
+use super::latest_row::{CITIZEN_AND_LATEST_REQUEST, CitizenAndRequestRow};
 use super::rows::*;
 use super::sql::*;
 use super::{Backend, Registry, RegistryError, Result, audit, identity, model::*, ranking};

@@ -40,6 +40,12 @@ macro_rules! impl_registry {
                     None => IdentityCheck::UnknownCitizen,
                 })
             }
+            async fn citizen_and_latest_request(
+                &self,
+                id: &NationalId,
+            ) -> Result<(Option<Citizen>, Option<CardRequest>)> {
+                self.q_citizen_and_latest_request(id).await
+            }
             async fn request(&self, id: i64) -> Result<Option<CardRequest>> {
                 self.q_request(id).await
             }
