@@ -16,6 +16,7 @@ mod readers;
 mod rows;
 mod sql;
 mod sqlite;
+mod stable_plans;
 mod write_turn;
 
 use crate::config::{DatabaseSettings, DatabaseUrl};

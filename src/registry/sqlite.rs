@@ -58,6 +58,7 @@ impl SqliteBackend {
             .max_connections(settings.max_connections)
             .acquire_timeout(settings.acquire_timeout)
             .test_before_acquire(false)
+            .after_connect(|conn, _| Box::pin(super::stable_plans::stable_plans(conn)))
             .connect_lazy_with(options);
         Ok(SqliteBackend {
             pool,
