@@ -1,42 +1,43 @@
-//! JSON log lines that carry the current span without parsing it per event.
+//! The JSON log line, written directly: the same object, byte for byte, as
+//! tracing-subscriber's JSON formatter with the current span and without the
+//! span list (`timestamp`, `level`, `fields`, `target`, `span`).
 //!
-//! tracing-subscriber's JSON formatter stores a span's fields as a JSON
-//! object (a string) when the span opens, and with `with_current_span` parses
-//! that string back with serde_json on every event inside the span, to write
-//! it out again unchanged. Every USSD hop logs its journey event inside the
-//! `http` span, so every hop paid for the parse (about a tenth of the server's
-//! CPU went to the journey log; BENCHMARKS.md). [`SpanJson`] lets the stock
-//! formatter write the line without the span and appends the stored object
-//! as it is: the line is the same, byte for byte.
+//! Why not the stock formatter: every USSD hop logs its journey event inside
+//! the `http` span, and the stock formatter spent about a tenth of the
+//! server's CPU on it (BENCHMARKS.md). It parses the span's stored fields back
+//! with serde_json on every event only to write them out again, and it goes
+//! through serde's map machinery for every field. Here the span's stored
+//! object is copied as it is, and fields are escaped straight into the line
+//! as serde_json escapes them. The tests compare both formatters' lines.
 
-use std::cell::RefCell;
-use std::fmt;
+use std::fmt::{self, Write};
+use tracing::field::{Field, Visit};
 use tracing::{Event, Subscriber};
-use tracing_subscriber::fmt::format::{Format, Json, JsonFields, Writer};
+use tracing_log::NormalizeEvent;
+use tracing_subscriber::fmt::format::{JsonFields, Writer};
 use tracing_subscriber::fmt::time::FormatTime;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormattedFields};
 use tracing_subscriber::registry::LookupSpan;
 
-thread_local! {
-    /// The line before the span is appended, reused so a line costs no allocation.
-    static LINE: RefCell<String> = const { RefCell::new(String::new()) };
+/// One JSON object per event; `timer` stamps it (`None`: no `timestamp` key).
+pub struct JsonLine<T> {
+    timer: Option<T>,
 }
 
-/// The stock JSON event format (built without the current span and the span
-/// list), followed by `"span":{<the span's fields>,"name":<its name>}` as
-/// `with_current_span(true)` writes it.
-pub struct SpanJson<T> {
-    inner: Format<Json, T>,
-}
+impl<T> JsonLine<T> {
+    /// Lines stamped by `timer`.
+    pub fn new(timer: T) -> Self {
+        JsonLine { timer: Some(timer) }
+    }
 
-impl<T> SpanJson<T> {
-    /// Wraps a JSON format whose own current span and span list are turned off.
-    pub fn new(inner: Format<Json, T>) -> Self {
-        SpanJson { inner }
+    /// Lines without a timestamp (for comparisons in tests).
+    #[cfg(test)]
+    fn without_time() -> Self {
+        JsonLine { timer: None }
     }
 }
 
-impl<S, T> FormatEvent<S, JsonFields> for SpanJson<T>
+impl<S, T> FormatEvent<S, JsonFields> for JsonLine<T>
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
     T: FormatTime,
@@ -44,125 +45,154 @@ where
     fn format_event(
         &self,
         ctx: &FmtContext<'_, S, JsonFields>,
-        mut writer: Writer<'_>,
+        mut w: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
-        // The span the stock formatter would pick: the explicit parent, else the current one.
+        // Events bridged from the `log` crate carry their real level and target here.
+        let normalized = event.normalized_metadata();
+        let meta = normalized.as_ref().unwrap_or_else(|| event.metadata());
+        w.write_char('{')?;
+        if let Some(timer) = &self.timer {
+            w.write_str("\"timestamp\":\"")?;
+            // The stock formatter writes the time into a String, then escapes it.
+            let mut stamp = String::new();
+            timer.format_time(&mut Writer::new(&mut stamp))?;
+            Escaped(&mut w).write_str(&stamp)?;
+            w.write_str("\",")?;
+        }
+        write!(w, "\"level\":\"{}\",\"fields\":{{", meta.level())?;
+        let mut fields = Fields {
+            w: &mut w,
+            first: true,
+            result: Ok(()),
+        };
+        event.record(&mut fields);
+        fields.result?;
+        w.write_str("},\"target\":")?;
+        string(&mut w, meta.target())?;
+        // The span the stock formatter shows: the explicit parent, else the current one.
         let span = event
             .parent()
             .and_then(|id| ctx.span(id))
             .or_else(|| ctx.lookup_current());
-        let Some(span) = span else {
-            return self.inner.format_event(ctx, writer, event);
-        };
-        let mut write = |line: &mut String| {
-            line.clear();
-            self.inner.format_event(ctx, Writer::new(line), event)?;
-            // The stock line is one object and a newline: reopen the object.
-            let open = line.trim_end().strip_suffix('}').ok_or(fmt::Error)?;
-            writer.write_str(open)?;
-            writer.write_str(",\"span\":")?;
+        if let Some(span) = span {
+            w.write_str(",\"span\":")?;
             let ext = span.extensions();
-            let fields = ext
+            let stored = ext
                 .get::<FormattedFields<JsonFields>>()
                 .map_or("", |f| f.fields.as_str());
-            match fields.strip_suffix('}') {
+            // The stored fields are one JSON object, serialised by serde_json: reopen it.
+            match stored.strip_suffix('}') {
                 Some(head) if head.len() > 1 => {
-                    writer.write_str(head)?;
-                    writer.write_char(',')?;
+                    w.write_str(head)?;
+                    w.write_char(',')?;
                 }
-                _ => writer.write_char('{')?,
+                _ => w.write_char('{')?,
             }
-            writer.write_str("\"name\":")?;
-            let name = serde_json::to_string(span.name()).map_err(|_| fmt::Error)?;
-            writer.write_str(&name)?;
-            writer.write_str("}}\n")
-        };
-        // A field's Display that logs would re-enter: give it its own buffer.
-        LINE.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut line) => write(&mut line),
-            Err(_) => write(&mut String::new()),
-        })
+            w.write_str("\"name\":")?;
+            string(&mut w, span.name())?;
+            w.write_char('}')?;
+        }
+        w.write_str("}\n")
+    }
+}
+
+/// Writes `"key":value` pairs as `tracing_serde`'s map visitor serialises them.
+struct Fields<'a, 'w> {
+    w: &'a mut Writer<'w>,
+    first: bool,
+    result: fmt::Result,
+}
+
+impl Fields<'_, '_> {
+    fn entry(&mut self, field: &Field, value: impl FnOnce(&mut Writer<'_>) -> fmt::Result) {
+        if self.result.is_err() {
+            return;
+        }
+        self.result = (|| {
+            if !std::mem::take(&mut self.first) {
+                self.w.write_char(',')?;
+            }
+            string(self.w, field.name())?;
+            self.w.write_char(':')?;
+            value(self.w)
+        })();
+    }
+}
+
+impl Visit for Fields<'_, '_> {
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.entry(field, |w| write!(w, "{value}"));
+    }
+
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.entry(field, |w| write!(w, "{value}"));
+    }
+
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.entry(field, |w| write!(w, "{value}"));
+    }
+
+    fn record_f64(&mut self, field: &Field, value: f64) {
+        // serde_json's float format (shortest round trip, `null` for NaN and infinities).
+        self.entry(field, |w| {
+            w.write_str(&serde_json::to_string(&value).map_err(|_| fmt::Error)?)
+        });
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.entry(field, |w| string(w, value));
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.entry(field, |w| {
+            w.write_char('"')?;
+            write!(Escaped(w), "{value:?}")?;
+            w.write_char('"')
+        });
+    }
+}
+
+/// `s` as a JSON string.
+fn string(w: &mut Writer<'_>, s: &str) -> fmt::Result {
+    w.write_char('"')?;
+    Escaped(w).write_str(s)?;
+    w.write_char('"')
+}
+
+/// Escapes what it is given as serde_json escapes strings: `"`, `\` and the
+/// control characters below U+0020; everything else as it is.
+struct Escaped<'a, 'w>(&'a mut Writer<'w>);
+
+impl Write for Escaped<'_, '_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut plain = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let escape = match b {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                b'\t' => "\\t",
+                0x08 => "\\b",
+                0x0c => "\\f",
+                0..0x20 => "",
+                _ => continue,
+            };
+            self.0.write_str(&s[plain..i])?;
+            if escape.is_empty() {
+                let (hi, lo) = (HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]);
+                write!(self.0, "\\u00{}{}", hi as char, lo as char)?;
+            } else {
+                self.0.write_str(escape)?;
+            }
+            plain = i + 1;
+        }
+        self.0.write_str(&s[plain..])
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io;
-    use std::sync::{Arc, Mutex};
-    use tracing_subscriber::fmt::{self as tfmt, MakeWriter};
-    use tracing_subscriber::prelude::*;
-
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-
-    impl io::Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl<'a> MakeWriter<'a> for Captured {
-        type Writer = Captured;
-        fn make_writer(&'a self) -> Captured {
-            self.clone()
-        }
-    }
-
-    /// The lines a few events write: inside a span with fields (one escaped,
-    /// one added after the span opened), inside one without fields, an
-    /// explicit parent, and outside any span.
-    fn lines(layer: impl tracing_subscriber::Layer<tracing_subscriber::Registry> + Send + Sync) {
-        let subscriber = tracing_subscriber::registry().with(layer);
-        tracing::subscriber::with_default(subscriber, || {
-            let http = tracing::info_span!("http", method = "POST", route = %"/a\"b", later = tracing::field::Empty);
-            http.in_scope(|| tracing::info!(target: "dargah::journey", session = "s1", latency_us = 12u64, "ussd hop"));
-            http.record("later", 3i64);
-            http.in_scope(|| tracing::warn!(ok = true, "after a record"));
-            tracing::info_span!("bare").in_scope(|| tracing::info!("no span fields"));
-            tracing::info!(parent: &http, "explicit parent");
-            tracing::info!(x = 1.5f64, "no span");
-        });
-    }
-
-    fn stock() -> String {
-        let out = Captured::default();
-        let layer = tfmt::layer()
-            .json()
-            .without_time()
-            .with_current_span(true)
-            .with_span_list(false)
-            .with_writer(out.clone());
-        lines(layer);
-        String::from_utf8(out.0.lock().unwrap().clone()).unwrap()
-    }
-
-    fn ours() -> String {
-        let out = Captured::default();
-        let layer = tfmt::layer()
-            .json()
-            .without_time()
-            .with_current_span(false)
-            .with_span_list(false)
-            .map_event_format(SpanJson::new)
-            .with_writer(out.clone());
-        lines(layer);
-        String::from_utf8(out.0.lock().unwrap().clone()).unwrap()
-    }
-
-    #[test]
-    fn lines_are_byte_for_byte_what_the_stock_current_span_format_writes() {
-        let (stock, ours) = (stock(), ours());
-        assert_eq!(stock.lines().count(), 5, "{stock}");
-        assert!(
-            stock.contains(r#""span":{"later":3,"method":"POST","route":"/a\"b","name":"http"}"#),
-            "{stock}"
-        );
-        assert_eq!(ours, stock);
-    }
-}
+#[path = "json_tests.rs"]
+mod tests;

@@ -19,10 +19,8 @@ pub fn init_logging(settings: &LogSettings) {
             .with(
                 fmt::layer()
                     .json()
-                    .with_current_span(false)
-                    .with_span_list(false)
-                    // The current span is still on every line: see `json`.
-                    .map_event_format(json::SpanJson::new),
+                    // The stock JSON format with the current span, written directly: see `json`.
+                    .event_format(json::JsonLine::new(fmt::time::SystemTime)),
             )
             .try_init(),
         LogFormat::Pretty => registry.with(fmt::layer().with_target(true)).try_init(),
