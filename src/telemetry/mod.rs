@@ -1,7 +1,10 @@
 //! Logs and metrics: a tracing subscriber (pretty on a terminal, JSON for
 //! collectors) and the Prometheus recorder behind `/metrics`.
 
+mod handles;
 mod json;
+
+pub use handles::Handles;
 
 use crate::config::{LogFormat, LogSettings};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};

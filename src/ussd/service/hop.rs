@@ -243,7 +243,9 @@ impl UssdService {
                 "error".to_owned()
             }
         };
-        metrics::histogram!("ussd_action_seconds", "action" => call.action.clone())
+        self.inner
+            .hop_metrics
+            .action_seconds(&call.action)
             .record(started.elapsed().as_secs_f64());
         result.unwrap_or_else(|_| ActionOutcome::new(&label))
     }

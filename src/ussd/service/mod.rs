@@ -28,6 +28,7 @@ struct Inner {
     store: Arc<dyn SessionStore>,
     actions: ActionRegistry,
     clock: Clock,
+    hop_metrics: super::journey::HopMetrics,
 }
 
 /// Wall-clock milliseconds that advance with tokio's clock, so paused-time
@@ -67,6 +68,7 @@ impl UssdService {
             store,
             actions,
             clock: Clock::new(),
+            hop_metrics: Default::default(),
         };
         UssdService {
             inner: Arc::new(inner),
@@ -166,15 +168,18 @@ impl UssdService {
             RequestKind::Continue => self.resume_hop(&menus, &request).await,
             RequestKind::Abort | RequestKind::Timeout => self.release(&menus, &request).await,
         };
-        super::journey::record(&super::journey::Hop {
-            session: &request.session_id,
-            msisdn: request.msisdn.as_str(),
-            service: &hop.service,
-            screen: &hop.screen,
-            input: &request.input,
-            outcome: hop.outcome,
-            latency: started.elapsed(),
-        });
+        super::journey::record(
+            &self.inner.hop_metrics,
+            &super::journey::Hop {
+                session: &request.session_id,
+                msisdn: request.msisdn.as_str(),
+                service: &hop.service,
+                screen: &hop.screen,
+                input: &request.input,
+                outcome: hop.outcome,
+                latency: started.elapsed(),
+            },
+        );
         hop.reply
     }
 }
