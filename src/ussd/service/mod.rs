@@ -135,8 +135,8 @@ impl UssdService {
     /// Whether `session_id` is the dialogue stored for `msisdn` (live or just dropped);
     /// the cumulative dialect uses it to tell a first callback from a later one.
     pub async fn knows_session(&self, msisdn: &crate::domain::Msisdn, session_id: &str) -> bool {
-        match self.inner.store.load(msisdn.as_str()).await {
-            Ok(Some(s)) => s.carrier_session == session_id,
+        match self.inner.store.carrier_session(msisdn.as_str()).await {
+            Ok(Some(s)) => s == session_id,
             _ => false,
         }
     }
