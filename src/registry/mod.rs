@@ -10,6 +10,7 @@ pub mod demo;
 pub mod identity;
 mod latest_row;
 pub mod model;
+mod offices_row;
 mod postgres;
 pub mod ranking;
 mod readers;
@@ -99,6 +100,9 @@ pub trait Registry: Send + Sync + 'static {
     ) -> Result<(Option<Citizen>, Option<CardRequest>)>;
     /// A request by key.
     async fn request(&self, id: i64) -> Result<Option<CardRequest>>;
+    /// A request by key with its appointment's enrollment office and its
+    /// delivery office, in one query (the status screen shows all three).
+    async fn request_with_offices(&self, id: i64) -> Result<Option<RequestWithOffices>>;
     /// The latest request of a national ID.
     async fn request_by_national_id(&self, id: &NationalId) -> Result<Option<CardRequest>>;
     /// The latest request of each citizen whose notification mobile is `mobile`.

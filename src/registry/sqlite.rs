@@ -1,6 +1,7 @@
 //! The embedded default: SQLite in WAL mode, one file, created if missing.
 
 use super::latest_row::{CITIZEN_AND_LATEST_REQUEST, CitizenAndRequestRow};
+use super::offices_row::{REQUEST_WITH_OFFICES, RequestWithOfficesRow};
 use super::readers::{Reader, Readers};
 use super::rows::*;
 use super::sql::*;

@@ -36,6 +36,14 @@ macro_rules! sql_reads {
                 row.map(CardRequest::try_from).transpose()
             }
 
+            async fn q_request_with_offices(&self, id: i64) -> Result<Option<RequestWithOffices>> {
+                let row: Option<RequestWithOfficesRow> = sqlx::query_as(REQUEST_WITH_OFFICES)
+                    .bind(id)
+                    .fetch_optional(&mut *self.reader().await?)
+                    .await?;
+                row.map(RequestWithOffices::try_from).transpose()
+            }
+
             async fn q_request_by_national_id(&self, id: &NationalId) -> Result<Option<CardRequest>> {
                 let row: Option<RequestRow> =
                     sqlx::query_as(request_select!("WHERE national_id = $1 ORDER BY id DESC LIMIT 1"))
