@@ -9,13 +9,16 @@
 //! statuses, services, screens), as for any metric.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+use std::hash::{BuildHasher, RandomState};
 use std::sync::{Mutex, PoisonError};
+
+/// The handles whose label values hash alike, with those values.
+type Bucket<H> = Vec<(Vec<String>, H)>;
 
 /// Handles of one metric, by the values of its labels (in a fixed order).
 pub struct Handles<H> {
     hasher: RandomState,
-    by_hash: Mutex<HashMap<u64, Vec<(Vec<String>, H)>>>,
+    by_hash: Mutex<HashMap<u64, Bucket<H>>>,
 }
 
 impl<H> Default for Handles<H> {
@@ -30,9 +33,7 @@ impl<H> Default for Handles<H> {
 impl<H: Clone> Handles<H> {
     /// The handle for `values`, made by `make` the first time they are seen.
     pub fn get(&self, values: &[&str], make: impl FnOnce() -> H) -> H {
-        let mut state = self.hasher.build_hasher();
-        values.hash(&mut state);
-        let key = state.finish();
+        let key = self.hasher.hash_one(values);
         // Entries are only ever added whole: a panic cannot leave one half-made.
         let mut by_hash = self.by_hash.lock().unwrap_or_else(PoisonError::into_inner);
         let same = by_hash.entry(key).or_default();

@@ -129,7 +129,13 @@ async fn a_request_comes_with_the_offices_its_status_names_in_one_read(db: TestD
     let r = db.registry().await;
     let o = office(r.as_ref(), "E9", "041", "33301234", Facilities::default()).await;
     let booked = slot(r.as_ref(), o, day(4), Shift::Evening, 5).await;
-    let with = request(r.as_ref(), 41, RequestState::AppointmentChosen, Some(booked)).await;
+    let with = request(
+        r.as_ref(),
+        41,
+        RequestState::AppointmentChosen,
+        Some(booked),
+    )
+    .await;
     let without = request(r.as_ref(), 42, RequestState::PersonalDataEntered, None).await;
     let d = r
         .add_delivery_office(&DeliveryOffice {
