@@ -3,6 +3,7 @@
 
 mod handles;
 mod json;
+mod stamp;
 
 pub use handles::Handles;
 
@@ -23,7 +24,7 @@ pub fn init_logging(settings: &LogSettings) {
                 fmt::layer()
                     .json()
                     // The stock JSON format with the current span, written directly: see `json`.
-                    .event_format(json::JsonLine::new(fmt::time::SystemTime)),
+                    .event_format(json::JsonLine::new(stamp::Stamp)),
             )
             .try_init(),
         LogFormat::Pretty => registry.with(fmt::layer().with_target(true)).try_init(),
