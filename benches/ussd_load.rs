@@ -15,6 +15,12 @@
 //! `--vars-file F`: lines of space-separated values that `{0}`, `{1}`, … in
 //! the steps take, one line per journey (e.g. a citizen's national ID and serial).
 //!
+//! `--first N`: number the journeys from N (default 0). A journey's number
+//! picks its caller, its session id and its vars line, so runs against one
+//! server must not repeat numbers: a caller whose last journey is still in
+//! the resume window is offered "continue where you were" instead of the
+//! journey asked for (`scripts/bench` gives each run its own range).
+//!
 //! `--smpp-listen 127.0.0.1:2776`: instead of calling a URL, play a carrier's
 //! USSD centre over SMPP (`dargah::sim::ussd_centre`): listen there, let the
 //! gateway bind, and run the journeys as deliver_sm/submit_sm dialogues. The
@@ -40,6 +46,7 @@ struct Args {
     url: hyper::Uri,
     concurrency: usize,
     journeys: u64,
+    first: u64,
     steps: Vec<String>,
     code: String,
     last_ends: bool,
@@ -53,6 +60,7 @@ fn args() -> Args {
         url: "http://127.0.0.1:8080/ussd/africastalking".parse().unwrap(),
         concurrency: 32,
         journeys: 10_000,
+        first: 0,
         steps: Vec::new(),
         code: "*4*6090#".into(),
         last_ends: false,
@@ -69,6 +77,7 @@ fn args() -> Args {
             "--url" => a.url = value().parse().expect("a URL"),
             "--concurrency" => a.concurrency = value().parse().expect("a number"),
             "--journeys" => a.journeys = value().parse().expect("a number"),
+            "--first" => a.first = value().parse().expect("a number"),
             "--step" => a.steps.push(value()),
             "--code" => a.code = value(),
             "--last-ends" => a.last_ends = true,
@@ -206,7 +215,7 @@ fn main() {
     }
     let totals = Arc::new(Totals {
         errors: AtomicU64::new(0),
-        next: AtomicU64::new(0),
+        next: AtomicU64::new(args.first),
     });
     let per = args.journeys.div_ceil(args.concurrency as u64);
     let started = Instant::now();
@@ -231,7 +240,7 @@ async fn smpp(args: &Args, addr: std::net::SocketAddr) {
         .await
         .expect("listen for the gateway");
     eprintln!("ussd_load: USSD centre on {addr}, waiting for the gateway to bind");
-    let journeys = (0..args.journeys)
+    let journeys = (args.first..args.first + args.journeys)
         .map(|n| Journey {
             msisdn: phone(&args.phones, n).trim_start_matches('+').to_owned(),
             inputs: args

@@ -8,13 +8,16 @@
 mod audit;
 pub mod demo;
 pub mod identity;
+mod latest_row;
 pub mod model;
+mod offices_row;
 mod postgres;
 pub mod ranking;
 mod readers;
 mod rows;
 mod sql;
 mod sqlite;
+mod stable_plans;
 mod write_turn;
 
 use crate::config::{DatabaseSettings, DatabaseUrl};
@@ -89,8 +92,17 @@ pub trait Registry: Send + Sync + 'static {
         serial: &IdSerial,
         now: DateTime<Utc>,
     ) -> Result<IdentityCheck>;
+    /// The civil-registry record and the latest request of a national ID, in
+    /// one query (the USSD identity check needs both).
+    async fn citizen_and_latest_request(
+        &self,
+        id: &NationalId,
+    ) -> Result<(Option<Citizen>, Option<CardRequest>)>;
     /// A request by key.
     async fn request(&self, id: i64) -> Result<Option<CardRequest>>;
+    /// A request by key with its appointment's enrollment office and its
+    /// delivery office, in one query (the status screen shows all three).
+    async fn request_with_offices(&self, id: i64) -> Result<Option<RequestWithOffices>>;
     /// The latest request of a national ID.
     async fn request_by_national_id(&self, id: &NationalId) -> Result<Option<CardRequest>>;
     /// The latest request of each citizen whose notification mobile is `mobile`.

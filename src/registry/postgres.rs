@@ -1,5 +1,7 @@
 //! Production: PostgreSQL, the database shared with the web side.
 
+use super::latest_row::{CITIZEN_AND_LATEST_REQUEST, CitizenAndRequestRow};
+use super::offices_row::{REQUEST_WITH_OFFICES, RequestWithOfficesRow};
 use super::rows::*;
 use super::sql::*;
 use super::{Backend, Registry, RegistryError, Result, audit, identity, model::*, ranking};

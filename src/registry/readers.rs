@@ -57,7 +57,11 @@ impl Readers {
         let idle = self.lock().pop();
         let conn = match idle {
             Some(c) => c,
-            None => self.options.connect().await?,
+            None => {
+                let mut conn = self.options.connect().await?;
+                super::stable_plans::stable_plans(&mut conn).await?;
+                conn
+            }
         };
         Ok(Reader {
             readers: self,
@@ -140,6 +144,14 @@ mod tests {
         assert_eq!(r.lock().len(), 1);
         let _b = r.get().await.unwrap();
         assert_eq!(r.lock().len(), 0);
+    }
+
+    #[tokio::test]
+    async fn reads_plan_without_looking_at_bound_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = readers(&dir, 1);
+        let mut a = r.get().await.unwrap();
+        assert!(crate::registry::stable_plans::is_on(&mut a).await);
     }
 
     #[tokio::test]

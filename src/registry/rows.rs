@@ -141,17 +141,17 @@ impl TryFrom<RequestRow> for CardRequest {
 
 #[derive(sqlx::FromRow)]
 pub(super) struct OfficeRow {
-    id: i64,
-    code: String,
-    name: String,
-    city: String,
-    area_code: String,
-    phone: String,
-    address: String,
-    home_enrollment: bool,
-    step_free_access: bool,
-    iris_exception: bool,
-    fingerprint_exception: bool,
+    pub(super) id: i64,
+    pub(super) code: String,
+    pub(super) name: String,
+    pub(super) city: String,
+    pub(super) area_code: String,
+    pub(super) phone: String,
+    pub(super) address: String,
+    pub(super) home_enrollment: bool,
+    pub(super) step_free_access: bool,
+    pub(super) iris_exception: bool,
+    pub(super) fingerprint_exception: bool,
 }
 
 impl TryFrom<OfficeRow> for EnrollmentOffice {
@@ -210,13 +210,13 @@ impl TryFrom<OfficeSlotRow> for OfficeSlot {
 
 #[derive(sqlx::FromRow)]
 pub(super) struct DeliveryRow {
-    id: i64,
-    code: String,
-    name: String,
-    city: String,
-    area_code: String,
-    phone: String,
-    address: String,
+    pub(super) id: i64,
+    pub(super) code: String,
+    pub(super) name: String,
+    pub(super) city: String,
+    pub(super) area_code: String,
+    pub(super) phone: String,
+    pub(super) address: String,
 }
 
 impl TryFrom<DeliveryRow> for DeliveryOffice {

@@ -1,5 +1,7 @@
 //! The embedded default: SQLite in WAL mode, one file, created if missing.
 
+use super::latest_row::{CITIZEN_AND_LATEST_REQUEST, CitizenAndRequestRow};
+use super::offices_row::{REQUEST_WITH_OFFICES, RequestWithOfficesRow};
 use super::readers::{Reader, Readers};
 use super::rows::*;
 use super::sql::*;
@@ -59,6 +61,7 @@ impl SqliteBackend {
             .max_connections(settings.max_connections)
             .acquire_timeout(settings.acquire_timeout)
             .test_before_acquire(false)
+            .after_connect(|conn, _| Box::pin(super::stable_plans::stable_plans(conn)))
             .connect_lazy_with(options);
         Ok(SqliteBackend {
             pool,

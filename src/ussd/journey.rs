@@ -2,6 +2,8 @@
 //! MSISDN hashed and inputs masked so logs hold no identifiers.
 
 use super::input::mask;
+use crate::telemetry::Handles;
+use metrics::{Counter, Histogram};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
@@ -37,8 +39,29 @@ pub struct Hop<'a> {
     pub latency: Duration,
 }
 
+/// The handles of the per-hop metrics (see [`Handles`] for why they are kept).
+#[derive(Default)]
+pub struct HopMetrics {
+    /// `ussd_hops_total` by service, screen and outcome.
+    hops: Handles<Counter>,
+    /// `ussd_hop_seconds` by service.
+    latency: Handles<Histogram>,
+    /// `ussd_action_seconds` by action.
+    actions: Handles<Histogram>,
+}
+
+impl HopMetrics {
+    /// The `ussd_action_seconds` histogram of `action`.
+    pub fn action_seconds(&self, action: &str) -> Histogram {
+        self.actions.get(
+            &[action],
+            || metrics::histogram!("ussd_action_seconds", "action" => action.to_owned()),
+        )
+    }
+}
+
 /// Emits the journey event and the per-screen metrics.
-pub fn record(hop: &Hop<'_>) {
+pub fn record(handles: &HopMetrics, hop: &Hop<'_>) {
     tracing::info!(
         target: "dargah::journey",
         session = hop.session,
@@ -50,14 +73,21 @@ pub fn record(hop: &Hop<'_>) {
         latency_us = hop.latency.as_micros() as u64,
         "ussd hop"
     );
-    let labels = [
-        ("service", hop.service.to_owned()),
-        ("screen", hop.screen.to_owned()),
-        ("outcome", hop.outcome.to_owned()),
-    ];
-    metrics::counter!("ussd_hops_total", &labels).increment(1);
-    metrics::histogram!("ussd_hop_seconds", "service" => hop.service.to_owned())
-        .record(hop.latency.as_secs_f64());
+    let (service, screen, outcome) = (hop.service, hop.screen, hop.outcome);
+    let hops = handles.hops.get(&[service, screen, outcome], || {
+        let labels = [
+            ("service", service.to_owned()),
+            ("screen", screen.to_owned()),
+            ("outcome", outcome.to_owned()),
+        ];
+        metrics::counter!("ussd_hops_total", &labels)
+    });
+    hops.increment(1);
+    let latency = handles.latency.get(
+        &[service],
+        || metrics::histogram!("ussd_hop_seconds", "service" => service.to_owned()),
+    );
+    latency.record(hop.latency.as_secs_f64());
 }
 
 #[cfg(test)]

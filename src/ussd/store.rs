@@ -38,6 +38,15 @@ pub trait SessionStore: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<(), StoreError>>;
     /// Forgets the session of `msisdn`.
     fn remove<'a>(&'a self, msisdn: &'a str) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// The carrier session id of `msisdn`'s session, if one is live. The
+    /// cumulative HTTP dialect asks on every hop before the hop loads the
+    /// session; a store may answer without copying the whole session.
+    fn carrier_session<'a>(
+        &'a self,
+        msisdn: &'a str,
+    ) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+        Box::pin(async move { Ok(self.load(msisdn).await?.map(|s| s.carrier_session)) })
+    }
 }
 
 /// Bounds of the in-memory store.
@@ -130,21 +139,32 @@ fn lock(shard: &Shard) -> std::sync::MutexGuard<'_, HashMap<String, (Session, In
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+impl MemoryStore {
+    /// `read` of the live session of `msisdn`; an expired one is dropped.
+    fn live<T>(&self, msisdn: &str, read: impl FnOnce(&Session) -> T) -> Option<T> {
+        let mut map = lock(self.shard(msisdn));
+        match map.get(msisdn) {
+            Some((s, until)) if *until > Instant::now() => Some(read(s)),
+            Some(_) => {
+                map.remove(msisdn);
+                metrics::counter!("ussd_sessions_expired_total", "reason" => "ttl").increment(1);
+                None
+            }
+            None => None,
+        }
+    }
+}
+
 impl SessionStore for MemoryStore {
     fn load<'a>(&'a self, msisdn: &'a str) -> BoxFuture<'a, Result<Option<Session>, StoreError>> {
-        Box::pin(async move {
-            let mut map = lock(self.shard(msisdn));
-            match map.get(msisdn) {
-                Some((s, until)) if *until > Instant::now() => Ok(Some(s.clone())),
-                Some(_) => {
-                    map.remove(msisdn);
-                    metrics::counter!("ussd_sessions_expired_total", "reason" => "ttl")
-                        .increment(1);
-                    Ok(None)
-                }
-                None => Ok(None),
-            }
-        })
+        Box::pin(async move { Ok(self.live(msisdn, Session::clone)) })
+    }
+
+    fn carrier_session<'a>(
+        &'a self,
+        msisdn: &'a str,
+    ) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+        Box::pin(async move { Ok(self.live(msisdn, |s| s.carrier_session.clone())) })
     }
 
     fn save<'a>(
@@ -229,5 +249,22 @@ mod tests {
         );
         store.remove("m").await.unwrap();
         assert!(store.load("m").await.unwrap().is_none());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_carrier_session_is_that_of_the_live_session_only() {
+        let store = MemoryStore::new(MemoryStoreSettings::default());
+        assert_eq!(store.carrier_session("m").await.unwrap(), None);
+        store
+            .save("m", session("one"), Duration::from_secs(60))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.carrier_session("m").await.unwrap().as_deref(),
+            Some("one")
+        );
+        tokio::time::advance(Duration::from_secs(61)).await;
+        assert_eq!(store.carrier_session("m").await.unwrap(), None);
+        assert!(store.is_empty());
     }
 }

@@ -7,7 +7,8 @@ mod request;
 
 pub use citizen::{Citizen, Gender, IdentityCheck};
 pub use office::{
-    DeliveryOffice, EnrollmentOffice, Facilities, FreeDay, OfficeQuery, OfficeSlot, Shift, Slot,
+    DeliveryOffice, EnrollmentOffice, Facilities, FreeDay, OfficeQuery, OfficeSlot,
+    RequestWithOffices, Shift, Slot,
 };
 pub use request::{CardRequest, NewRequest, PaymentState, RequestState, SpecialNeeds};
 

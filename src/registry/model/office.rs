@@ -153,3 +153,14 @@ pub struct FreeDay {
     /// Free places in the evening shifts of suitable offices.
     pub evening: i64,
 }
+
+/// A request with the offices its status names, read together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestWithOffices {
+    /// The request.
+    pub request: super::CardRequest,
+    /// The enrollment office of its appointment, when it has one.
+    pub office: Option<EnrollmentOffice>,
+    /// The office its card is to be collected from, when chosen.
+    pub delivery: Option<DeliveryOffice>,
+}

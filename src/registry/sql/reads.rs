@@ -16,12 +16,32 @@ macro_rules! sql_reads {
                 row.map(Citizen::try_from).transpose()
             }
 
+            async fn q_citizen_and_latest_request(
+                &self,
+                id: &NationalId,
+            ) -> Result<(Option<Citizen>, Option<CardRequest>)> {
+                let row: CitizenAndRequestRow = sqlx::query_as(CITIZEN_AND_LATEST_REQUEST)
+                    .bind(id.as_str())
+                    .fetch_one(&mut *self.reader().await?)
+                    .await?;
+                let citizen = row.citizen.map(Citizen::try_from).transpose()?;
+                Ok((citizen, row.request.map(CardRequest::try_from).transpose()?))
+            }
+
             async fn q_request(&self, id: i64) -> Result<Option<CardRequest>> {
                 let row: Option<RequestRow> = sqlx::query_as(request_select!("WHERE id = $1"))
                     .bind(id)
                     .fetch_optional(&mut *self.reader().await?)
                     .await?;
                 row.map(CardRequest::try_from).transpose()
+            }
+
+            async fn q_request_with_offices(&self, id: i64) -> Result<Option<RequestWithOffices>> {
+                let row: Option<RequestWithOfficesRow> = sqlx::query_as(REQUEST_WITH_OFFICES)
+                    .bind(id)
+                    .fetch_optional(&mut *self.reader().await?)
+                    .await?;
+                row.map(RequestWithOffices::try_from).transpose()
             }
 
             async fn q_request_by_national_id(&self, id: &NationalId) -> Result<Option<CardRequest>> {

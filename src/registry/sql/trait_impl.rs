@@ -40,8 +40,17 @@ macro_rules! impl_registry {
                     None => IdentityCheck::UnknownCitizen,
                 })
             }
+            async fn citizen_and_latest_request(
+                &self,
+                id: &NationalId,
+            ) -> Result<(Option<Citizen>, Option<CardRequest>)> {
+                self.q_citizen_and_latest_request(id).await
+            }
             async fn request(&self, id: i64) -> Result<Option<CardRequest>> {
                 self.q_request(id).await
+            }
+            async fn request_with_offices(&self, id: i64) -> Result<Option<RequestWithOffices>> {
+                self.q_request_with_offices(id).await
             }
             async fn request_by_national_id(&self, id: &NationalId) -> Result<Option<CardRequest>> {
                 self.q_request_by_national_id(id).await

@@ -5,6 +5,7 @@
 use super::access::{self, Access, REQUEST, VERIFIED};
 use super::{Service, db_error};
 use crate::domain::{IdSerial, NationalId};
+use crate::registry::identity;
 use crate::registry::model::{CardRequest, IdentityCheck};
 use crate::ussd::{ActionError, ActionOutcome, ActionRegistry, ActionRequest, ActionSpec};
 use std::collections::BTreeMap;
@@ -152,9 +153,11 @@ async fn verify(s: &Service, req: &ActionRequest) -> Result<ActionOutcome, Actio
         tracing::warn!(caller = %req.msisdn.masked(), "national card: caller locked out");
         return Ok(locked(&left));
     }
-    let request =
+    // One query for both: the citizen is read even when the lookup limit
+    // refuses below, which costs less than a second round trip when it does not.
+    let (citizen, request) =
         s.db.registry
-            .request_by_national_id(&nid)
+            .citizen_and_latest_request(&nid)
             .await
             .map_err(db_error)?;
     let owner = request.as_ref().is_some_and(|r| r.mobile == req.msisdn);
@@ -165,12 +168,10 @@ async fn verify(s: &Service, req: &ActionRequest) -> Result<ActionOutcome, Actio
         let wait = locked(&s.settings.lookup_window);
         return Ok(relabel(wait, "too_many_lookups"));
     }
-    let now = chrono::Utc::now();
-    let check =
-        s.db.registry
-            .verify_identity(&nid, &serial, now)
-            .await
-            .map_err(db_error)?;
+    let check = match citizen {
+        Some(c) => identity::check(c, &serial, chrono::Utc::now()),
+        None => IdentityCheck::UnknownCitizen,
+    };
     let label = match (check, request) {
         (IdentityCheck::Verified(_), Some(r)) => return verified(s, &r, owner).await,
         (IdentityCheck::Verified(_), None) => return Ok(ActionOutcome::new("no_request")),

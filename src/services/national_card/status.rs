@@ -1,11 +1,12 @@
 //! Status and next step, the details by SMS for a caller on another phone,
 //! and the receipt by SMS: all read fresh from the registry, so a change on
-//! the web side shows on the next screen.
+//! the web side shows on the next screen. The status reads the request and
+//! its offices in one query.
 
 use super::access::{self, Access, REQUEST};
 use super::guidance::{self, Context};
 use super::{Service, db_error, sms_error};
-use crate::registry::model::CardRequest;
+use crate::registry::model::{CardRequest, RequestWithOffices};
 use crate::sms::outbox::Priority;
 use crate::ussd::{ActionError, ActionOutcome, ActionRegistry, ActionRequest, ActionSpec};
 use std::collections::BTreeMap;
@@ -52,51 +53,52 @@ pub(super) async fn load(
     }
 }
 
-/// The full guidance text, with the request's offices read fresh.
-pub(super) async fn guidance_for(
+/// The request of this session with the offices its status names (one
+/// read), if the caller may see it at all.
+async fn load_with_offices(
     s: &Service,
-    r: &CardRequest,
-    owner: bool,
-) -> Result<String, ActionError> {
-    let office = match r.appointment {
-        Some(slot) => {
-            s.db.registry
-                .enrollment_office(slot.office_id)
-                .await
-                .map_err(db_error)?
-        }
-        None => None,
-    };
-    let delivery = match r.delivery_office_id {
-        Some(id) => s.db.registry.delivery_office(id).await.map_err(db_error)?,
-        None => None,
-    };
+    req: &ActionRequest,
+) -> Result<(RequestWithOffices, Access), ActionError> {
+    let id = access::request_id(req).ok_or_else(|| ActionError("no request in session".into()))?;
+    let r =
+        s.db.registry
+            .request_with_offices(id)
+            .await
+            .map_err(db_error)?;
+    match r.map(|r| (access::of(req, &r.request), r)) {
+        Some((a, r)) if a != Access::None => Ok((r, a)),
+        _ => Err(ActionError("the caller may not see this request".into())),
+    }
+}
+
+/// The full guidance text, with the offices as read with the request.
+fn guidance_for(r: &RequestWithOffices, owner: bool) -> String {
     let ctx = Context {
-        office: office.as_ref(),
-        delivery: delivery.as_ref(),
+        office: r.office.as_ref(),
+        delivery: r.delivery.as_ref(),
         owner,
         now: chrono::Utc::now(),
     };
-    Ok(guidance::guidance(r, &ctx))
+    guidance::guidance(&r.request, &ctx)
 }
 
 async fn status(s: &Service, req: &ActionRequest) -> Result<ActionOutcome, ActionError> {
-    let (r, a) = load(s, req).await?;
+    let (r, a) = load_with_offices(s, req).await?;
     let owner = a == Access::Owner;
-    let text = guidance_for(s, &r, owner).await?;
+    let text = guidance_for(&r, owner);
     Ok(ActionOutcome::new(if owner { "owner" } else { "other" })
-        .with("stage", guidance::stage(&r))
+        .with("stage", guidance::stage(&r.request))
         .with("guidance", text))
 }
 
 async fn send_details(s: &Service, req: &ActionRequest) -> Result<ActionOutcome, ActionError> {
-    let (r, _) = load(s, req).await?;
+    let (r, _) = load_with_offices(s, req).await?;
     let vars = BTreeMap::from([
-        ("nid".to_owned(), r.national_id.masked()),
-        ("guidance".to_owned(), guidance_for(s, &r, true).await?),
+        ("nid".to_owned(), r.request.national_id.masked()),
+        ("guidance".to_owned(), guidance_for(&r, true)),
     ]);
     s.notifier
-        .send(&r.mobile, "status_details", &vars, Priority::NORMAL)
+        .send(&r.request.mobile, "status_details", &vars, Priority::NORMAL)
         .await
         .map_err(sms_error)?;
     Ok(ActionOutcome::new("ok"))

@@ -94,6 +94,12 @@ pub fn lookup(c: char) -> Option<Septets> {
             v => Some(Septets::One(v)),
         };
     }
+    // Past U+00FF the tables hold only Greek capitals and the euro sign. Every
+    // Persian character is refused here, without scanning them: page layout
+    // asks once per measured line, several times per USSD hop.
+    if !matches!(c, '\u{0393}'..='\u{03A9}' | '€') {
+        return None;
+    }
     if let Some(i) = BASIC.iter().position(|&b| b == c) {
         return Some(Septets::One(i as u8));
     }

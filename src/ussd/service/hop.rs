@@ -53,7 +53,7 @@ impl UssdService {
                 && p.is_mid_flow(&service.start)
                 && now.saturating_sub(p.last_ms) <= window
         });
-        let (mut session, event) = match resumable {
+        let (session, event) = match resumable {
             Some(mut p) => {
                 p.carrier_session = req.session_id.clone();
                 p.started_ms = now;
@@ -63,7 +63,7 @@ impl UssdService {
             }
             None => (self.fresh(service, req, deep, now), Event::Begin),
         };
-        self.drive(service, &mut session, req, event).await
+        self.drive(service, session, req, event).await
     }
 
     fn fresh(&self, service: &Service, req: &UssdRequest, deep: Vec<String>, now: u64) -> Session {
@@ -82,7 +82,7 @@ impl UssdService {
 
     pub(super) async fn resume_hop(&self, menus: &MenuSet, req: &UssdRequest) -> HopResult {
         let key = req.msisdn.as_str();
-        let mut session = match self.inner.store.load(key).await {
+        let session = match self.inner.store.load(key).await {
             Ok(Some(s)) if s.carrier_session == req.session_id && s.phase != Phase::Dropped => s,
             Ok(_) => return HopResult::bare(fallback("ended"), "no_session"),
             Err(e) => return self.store_failed(&e),
@@ -98,7 +98,7 @@ impl UssdService {
                 .finish(
                     req,
                     &service,
-                    &mut session,
+                    session,
                     Reply {
                         text,
                         after: After::Dropped,
@@ -107,7 +107,7 @@ impl UssdService {
                 )
                 .await;
         }
-        self.drive(&service, &mut session, req, Event::Input(req.input.clone()))
+        self.drive(&service, session, req, Event::Input(req.input.clone()))
             .await
     }
 
@@ -140,11 +140,10 @@ impl UssdService {
             return HopResult::bare(fallback(label), outcome);
         };
         let text = service.labels.get(&session.lang, label).to_owned();
-        let mut session = session;
         self.finish(
             req,
             &service,
-            &mut session,
+            session,
             Reply {
                 text,
                 after: After::Dropped,
@@ -157,7 +156,7 @@ impl UssdService {
     async fn drive(
         &self,
         service: &Service,
-        s: &mut Session,
+        mut s: Session,
         req: &UssdRequest,
         event: Event,
     ) -> HopResult {
@@ -167,11 +166,11 @@ impl UssdService {
             keys: &self.inner.settings.keys,
             limits: &limits.page,
         };
-        let mut next = step(&ctx, s, event);
+        let mut next = step(&ctx, &mut s, event);
         for _ in 0..MAX_ACTIONS {
             let Step::Run(call) = next else { break };
-            let outcome = self.run_action(&call, s, req).await;
-            next = step(&ctx, s, Event::Outcome(outcome));
+            let outcome = self.run_action(&call, &s, req).await;
+            next = step(&ctx, &mut s, Event::Outcome(outcome));
         }
         let reply = match next {
             Step::Reply(r) => r,
@@ -193,11 +192,13 @@ impl UssdService {
         &self,
         req: &UssdRequest,
         service: &Service,
-        s: &mut Session,
+        mut s: Session,
         reply: Reply,
         outcome: &'static str,
     ) -> HopResult {
         s.last_ms = self.inner.clock.now_ms();
+        // The session moves into the store; the journey log needs only its screen.
+        let screen = s.screen.clone();
         let settings = &self.inner.settings;
         let key = req.msisdn.as_str();
         let saved = match reply.after {
@@ -205,11 +206,11 @@ impl UssdService {
             After::Dropped => {
                 s.phase = Phase::Dropped;
                 let ttl = settings.resume_window;
-                self.inner.store.save(key, s.clone(), ttl).await
+                self.inner.store.save(key, s, ttl).await
             }
             After::Continue => {
                 let ttl = settings.resume_window.max(settings.reply_timeout);
-                self.inner.store.save(key, s.clone(), ttl).await
+                self.inner.store.save(key, s, ttl).await
             }
         };
         if let Err(e) = saved {
@@ -221,7 +222,7 @@ impl UssdService {
                 text: reply.text,
             },
             service: service.id.clone(),
-            screen: s.screen.clone(),
+            screen,
             outcome,
         }
     }
@@ -243,7 +244,9 @@ impl UssdService {
                 "error".to_owned()
             }
         };
-        metrics::histogram!("ussd_action_seconds", "action" => call.action.clone())
+        self.inner
+            .hop_metrics
+            .action_seconds(&call.action)
             .record(started.elapsed().as_secs_f64());
         result.unwrap_or_else(|_| ActionOutcome::new(&label))
     }

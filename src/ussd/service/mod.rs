@@ -28,6 +28,7 @@ struct Inner {
     store: Arc<dyn SessionStore>,
     actions: ActionRegistry,
     clock: Clock,
+    hop_metrics: super::journey::HopMetrics,
 }
 
 /// Wall-clock milliseconds that advance with tokio's clock, so paused-time
@@ -67,6 +68,7 @@ impl UssdService {
             store,
             actions,
             clock: Clock::new(),
+            hop_metrics: Default::default(),
         };
         UssdService {
             inner: Arc::new(inner),
@@ -133,8 +135,8 @@ impl UssdService {
     /// Whether `session_id` is the dialogue stored for `msisdn` (live or just dropped);
     /// the cumulative dialect uses it to tell a first callback from a later one.
     pub async fn knows_session(&self, msisdn: &crate::domain::Msisdn, session_id: &str) -> bool {
-        match self.inner.store.load(msisdn.as_str()).await {
-            Ok(Some(s)) => s.carrier_session == session_id,
+        match self.inner.store.carrier_session(msisdn.as_str()).await {
+            Ok(Some(s)) => s == session_id,
             _ => false,
         }
     }
@@ -166,15 +168,18 @@ impl UssdService {
             RequestKind::Continue => self.resume_hop(&menus, &request).await,
             RequestKind::Abort | RequestKind::Timeout => self.release(&menus, &request).await,
         };
-        super::journey::record(&super::journey::Hop {
-            session: &request.session_id,
-            msisdn: request.msisdn.as_str(),
-            service: &hop.service,
-            screen: &hop.screen,
-            input: &request.input,
-            outcome: hop.outcome,
-            latency: started.elapsed(),
-        });
+        super::journey::record(
+            &self.inner.hop_metrics,
+            &super::journey::Hop {
+                session: &request.session_id,
+                msisdn: request.msisdn.as_str(),
+                service: &hop.service,
+                screen: &hop.screen,
+                input: &request.input,
+                outcome: hop.outcome,
+                latency: started.elapsed(),
+            },
+        );
         hop.reply
     }
 }

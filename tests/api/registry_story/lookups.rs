@@ -103,6 +103,34 @@ async fn a_family_phone_finds_each_members_latest_request(db: TestDb) {
     );
 }
 
+async fn a_citizen_and_their_latest_request_come_back_from_one_read(db: TestDb) {
+    let r = db.registry().await;
+    assert_eq!(
+        r.citizen_and_latest_request(&nid(31)).await.unwrap(),
+        (None, None)
+    );
+    r.put_citizen(&citizen(31)).await.unwrap();
+    let (only, none) = r.citizen_and_latest_request(&nid(31)).await.unwrap();
+    assert_eq!(only, Some(citizen(31)));
+    assert_eq!(none, None);
+    request(r.as_ref(), 32, RequestState::FirstPageSubmitted, None).await;
+    let latest = request(r.as_ref(), 32, RequestState::PersonalDataEntered, None).await;
+    let (who, what) = r.citizen_and_latest_request(&nid(32)).await.unwrap();
+    assert_eq!(who, r.citizen(&nid(32)).await.unwrap());
+    assert_eq!(what, r.request_by_national_id(&nid(32)).await.unwrap());
+    assert_eq!(what.map(|w| w.id), Some(latest));
+    // What the web side writes shows on the next read.
+    let raw = db.raw().await;
+    sqlx::query(&format!(
+        "UPDATE card_requests SET state = 'appointment_chosen' WHERE id = {latest}"
+    ))
+    .execute(&raw)
+    .await
+    .unwrap();
+    let (_, what) = r.citizen_and_latest_request(&nid(32)).await.unwrap();
+    assert_eq!(what.unwrap().state, RequestState::AppointmentChosen);
+}
+
 async fn a_state_change_by_the_web_side_shows_on_the_next_read(db: TestDb) {
     let r = db.registry().await;
     let id = request(r.as_ref(), 21, RequestState::EnrollmentCompleted, None).await;
@@ -176,6 +204,7 @@ crate::on_both_backends!(
     identity_checks_give_each_failure_its_own_outcome,
     a_request_is_found_by_mobile_and_by_national_id,
     a_family_phone_finds_each_members_latest_request,
+    a_citizen_and_their_latest_request_come_back_from_one_read,
     a_state_change_by_the_web_side_shows_on_the_next_read,
     a_bad_value_written_by_someone_else_is_an_error_not_a_panic,
     demo_seed_loads_every_state_once_and_is_idempotent,

@@ -125,9 +125,64 @@ async fn delivery_offices_are_listed_by_city(db: TestDb) {
     );
 }
 
+async fn a_request_comes_with_the_offices_its_status_names_in_one_read(db: TestDb) {
+    let r = db.registry().await;
+    let o = office(r.as_ref(), "E9", "041", "33301234", Facilities::default()).await;
+    let booked = slot(r.as_ref(), o, day(4), Shift::Evening, 5).await;
+    let with = request(
+        r.as_ref(),
+        41,
+        RequestState::AppointmentChosen,
+        Some(booked),
+    )
+    .await;
+    let without = request(r.as_ref(), 42, RequestState::PersonalDataEntered, None).await;
+    let d = r
+        .add_delivery_office(&DeliveryOffice {
+            id: 0,
+            code: "D9".into(),
+            name: "پست".into(),
+            city: "تبریز".into(),
+            area_code: AreaCode::parse("041").unwrap(),
+            phone: "33301000".into(),
+            address: "تبریز - خ ارتش".into(),
+        })
+        .await
+        .unwrap();
+    let raw = db.raw().await;
+    sqlx::query(&format!(
+        "UPDATE card_requests SET delivery_office_id = {d} WHERE id = {with}"
+    ))
+    .execute(&raw)
+    .await
+    .unwrap();
+
+    let full = r.request_with_offices(with).await.unwrap().unwrap();
+    assert_eq!(Some(full.request.clone()), r.request(with).await.unwrap());
+    assert_eq!(full.office, r.enrollment_office(o).await.unwrap());
+    assert!(full.office.is_some());
+    assert_eq!(full.delivery, r.delivery_office(d).await.unwrap());
+    assert!(full.delivery.is_some());
+
+    let bare = r.request_with_offices(without).await.unwrap().unwrap();
+    assert_eq!((bare.office, bare.delivery), (None, None));
+    assert_eq!(r.request_with_offices(without + 1000).await.unwrap(), None);
+
+    // What the web side writes to an office shows on the next read.
+    sqlx::query(&format!(
+        "UPDATE enrollment_offices SET address = 'تبریز - خ تازه' WHERE id = {o}"
+    ))
+    .execute(&raw)
+    .await
+    .unwrap();
+    let again = r.request_with_offices(with).await.unwrap().unwrap();
+    assert_eq!(again.office.unwrap().address, "تبریز - خ تازه");
+}
+
 crate::on_both_backends!(
     offices_come_by_free_share_and_full_ones_are_left_out,
     each_office_appears_once_per_shift,
     offices_without_the_needed_facilities_are_not_offered,
     delivery_offices_are_listed_by_city,
+    a_request_comes_with_the_offices_its_status_names_in_one_read,
 );

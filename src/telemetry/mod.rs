@@ -1,6 +1,12 @@
 //! Logs and metrics: a tracing subscriber (pretty on a terminal, JSON for
 //! collectors) and the Prometheus recorder behind `/metrics`.
 
+mod handles;
+mod json;
+mod stamp;
+
+pub use handles::Handles;
+
 use crate::config::{LogFormat, LogSettings};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
@@ -17,8 +23,8 @@ pub fn init_logging(settings: &LogSettings) {
             .with(
                 fmt::layer()
                     .json()
-                    .with_current_span(true)
-                    .with_span_list(false),
+                    // The stock JSON format with the current span, written directly: see `json`.
+                    .event_format(json::JsonLine::new(stamp::Stamp)),
             )
             .try_init(),
         LogFormat::Pretty => registry.with(fmt::layer().with_target(true)).try_init(),
