@@ -7,6 +7,7 @@
 pub mod action;
 pub mod dial;
 pub mod engine;
+mod evict;
 pub mod input;
 pub mod journey;
 pub mod page;

@@ -4,9 +4,9 @@
 //! The trait speaks in whole [`Session`] values keyed by MSISDN so a Redis
 //! store can serialise them without the engine knowing.
 
+use super::evict::{Entries, Victims};
 use super::session::Session;
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
@@ -68,7 +68,14 @@ impl Default for MemoryStoreSettings {
     }
 }
 
-type Shard = Mutex<HashMap<String, (Session, Instant)>>;
+/// One lock's share of the sessions, and who goes next when it is full.
+#[derive(Default)]
+struct ShardMap {
+    entries: Entries,
+    victims: Victims,
+}
+
+type Shard = Mutex<ShardMap>;
 
 /// The default store: a sharded map with expiry instants, no background task.
 pub struct MemoryStore {
@@ -81,14 +88,14 @@ impl MemoryStore {
     pub fn new(settings: MemoryStoreSettings) -> Self {
         let n = settings.shards.max(1);
         MemoryStore {
-            shards: (0..n).map(|_| Mutex::new(HashMap::new())).collect(),
+            shards: (0..n).map(|_| Mutex::default()).collect(),
             per_shard: settings.max_sessions.div_ceil(n).max(1),
         }
     }
 
     /// Live sessions right now (expired ones not yet swept included).
     pub fn len(&self) -> usize {
-        self.shards.iter().map(|s| lock(s).len()).sum()
+        self.shards.iter().map(|s| lock(s).entries.len()).sum()
     }
 
     /// Whether no session is held.
@@ -104,35 +111,17 @@ impl MemoryStore {
 
     fn insert(&self, key: &str, session: Session, ttl: Duration) {
         let now = Instant::now();
-        let mut map = lock(self.shard(key));
-        if map.len() >= self.per_shard && !map.contains_key(key) {
-            evict(&mut map, now);
+        let mut shard = lock(self.shard(key));
+        let ShardMap { entries, victims } = &mut *shard;
+        if entries.len() >= self.per_shard && !entries.contains_key(key) {
+            // A scan per 1/64 of the shard's evictions (see `evict`).
+            victims.make_room(entries, now, self.per_shard / 64);
         }
-        map.insert(key.to_owned(), (session, now + ttl));
+        entries.insert(key.to_owned(), (session, now + ttl));
     }
 }
 
-/// Drops expired entries; if none expired, the one closest to expiry.
-fn evict(map: &mut HashMap<String, (Session, Instant)>, now: Instant) {
-    let before = map.len();
-    map.retain(|_, (_, until)| *until > now);
-    let expired = before - map.len();
-    if expired > 0 {
-        metrics::counter!("ussd_sessions_expired_total", "reason" => "ttl")
-            .increment(expired as u64);
-        return;
-    }
-    if let Some(key) = map
-        .iter()
-        .min_by_key(|(_, (_, until))| *until)
-        .map(|(k, _)| k.clone())
-    {
-        map.remove(&key);
-        metrics::counter!("ussd_sessions_evicted_total").increment(1);
-    }
-}
-
-fn lock(shard: &Shard) -> std::sync::MutexGuard<'_, HashMap<String, (Session, Instant)>> {
+fn lock(shard: &Shard) -> std::sync::MutexGuard<'_, ShardMap> {
     // A panic while holding the lock cannot leave a half-written entry, so the data stays usable.
     shard
         .lock()
@@ -142,7 +131,8 @@ fn lock(shard: &Shard) -> std::sync::MutexGuard<'_, HashMap<String, (Session, In
 impl MemoryStore {
     /// `read` of the live session of `msisdn`; an expired one is dropped.
     fn live<T>(&self, msisdn: &str, read: impl FnOnce(&Session) -> T) -> Option<T> {
-        let mut map = lock(self.shard(msisdn));
+        let mut shard = lock(self.shard(msisdn));
+        let map = &mut shard.entries;
         match map.get(msisdn) {
             Some((s, until)) if *until > Instant::now() => Some(read(s)),
             Some(_) => {
@@ -181,7 +171,7 @@ impl SessionStore for MemoryStore {
 
     fn remove<'a>(&'a self, msisdn: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
-            lock(self.shard(msisdn)).remove(msisdn);
+            lock(self.shard(msisdn)).entries.remove(msisdn);
             Ok(())
         })
     }
