@@ -20,7 +20,8 @@ fn carrier(port: u16) -> CarrierSettings {
     s
 }
 
-fn settings(db: &TestDb, carriers: &[(&str, &Sink)]) -> Settings {
+/// Settings binding each named carrier to its sink, polling every 50 ms.
+pub(crate) fn settings(db: &TestDb, carriers: &[(&str, &Sink)]) -> Settings {
     let mut s = db.settings();
     for (name, sink) in carriers {
         s.carriers.insert((*name).into(), carrier(sink.port()));
@@ -30,7 +31,8 @@ fn settings(db: &TestDb, carriers: &[(&str, &Sink)]) -> Settings {
     s
 }
 
-fn sms(to: &str, body: &str) -> NewSms {
+/// A plain message from client `test`.
+pub(crate) fn sms(to: &str, body: &str) -> NewSms {
     NewSms {
         client: "test".into(),
         client_ref: None,

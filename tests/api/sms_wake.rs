@@ -6,37 +6,21 @@
 use crate::helpers::{TestApp, TestDb, spawn_app_with};
 use crate::on_both_backends;
 use dargah::config::Settings;
-use dargah::domain::Msisdn;
 use dargah::registry;
 use dargah::sim::sink::Sink;
-use dargah::smpp::link::CarrierSettings;
-use dargah::sms::outbox::{NewSms, Priority};
+use dargah::sms::outbox::NewSms;
 use sqlx::postgres::PgListener;
 use std::time::{Duration, Instant};
 
 /// A gateway bound to `sink` whose dispatcher polls only once a minute.
 fn slow_poll(db: &TestDb, sink: &Sink) -> Settings {
-    let mut s = db.settings();
-    let mut carrier = CarrierSettings::new("127.0.0.1", sink.port(), "dargah", "secret");
-    carrier.reconnect_min = Duration::from_millis(50);
-    s.carriers.insert("mci".into(), carrier);
+    let mut s = crate::sms_dispatch::settings(db, &[("mci", sink)]);
     s.sms.dispatch.poll_interval = Duration::from_secs(60);
     s
 }
 
 fn sms(body: &str) -> NewSms {
-    NewSms {
-        client: "test".into(),
-        client_ref: None,
-        idempotency_key: None,
-        recipient: Msisdn::parse("09121234567").unwrap(),
-        sender: None,
-        body: body.into(),
-        priority: Priority::NORMAL,
-        valid_until: None,
-        callback_url: None,
-        dlr_mask: None,
-    }
+    crate::sms_dispatch::sms("09121234567", body)
 }
 
 /// A ready gateway whose dispatcher has made its first (empty) claim and

@@ -45,12 +45,8 @@ pub(super) async fn load(
     s: &Service,
     req: &ActionRequest,
 ) -> Result<(CardRequest, Access), ActionError> {
-    let id = access::request_id(req).ok_or_else(|| ActionError("no request in session".into()))?;
-    let r = s.db.registry.request(id).await.map_err(db_error)?;
-    match r.map(|r| (access::of(req, &r), r)) {
-        Some((a, r)) if a != Access::None => Ok((r, a)),
-        _ => Err(ActionError("the caller may not see this request".into())),
-    }
+    let r = s.db.registry.request(session_request(req)?).await;
+    visible(req, r.map_err(db_error)?, |r| r)
 }
 
 /// The request of this session with the offices its status names (one
@@ -59,13 +55,26 @@ async fn load_with_offices(
     s: &Service,
     req: &ActionRequest,
 ) -> Result<(RequestWithOffices, Access), ActionError> {
-    let id = access::request_id(req).ok_or_else(|| ActionError("no request in session".into()))?;
     let r =
         s.db.registry
-            .request_with_offices(id)
-            .await
-            .map_err(db_error)?;
-    match r.map(|r| (access::of(req, &r.request), r)) {
+            .request_with_offices(session_request(req)?)
+            .await;
+    visible(req, r.map_err(db_error)?, |r| &r.request)
+}
+
+/// The key of the request this session is about.
+fn session_request(req: &ActionRequest) -> Result<i64, ActionError> {
+    access::request_id(req).ok_or_else(|| ActionError("no request in session".into()))
+}
+
+/// `read` with the caller's access to its request, unless the caller may
+/// not see it (or it is gone).
+fn visible<T>(
+    req: &ActionRequest,
+    read: Option<T>,
+    request: impl Fn(&T) -> &CardRequest,
+) -> Result<(T, Access), ActionError> {
+    match read.map(|r| (access::of(req, request(&r)), r)) {
         Some((a, r)) if a != Access::None => Ok((r, a)),
         _ => Err(ActionError("the caller may not see this request".into())),
     }
