@@ -126,6 +126,18 @@ impl Carrier {
 }
 
 impl CarrierInner {
+    /// A session stopped taking jobs. If it was the last one and shutdown
+    /// began, the jobs still queued go back now, not once the session has
+    /// closed: closing waits for delivery tasks, whose receipts can wait for
+    /// the fates of those very jobs (held until their submission is
+    /// recorded), which held a graceful shutdown for the whole grace period.
+    fn unbound(&self) {
+        let left = self.bound.fetch_sub(1, Ordering::AcqRel) - 1;
+        if left == 0 && self.cancel.is_cancelled() {
+            self.return_queued();
+        }
+    }
+
     /// Every job still queued goes back to its sender.
     fn return_queued(&self) {
         while let Ok(job) = self
@@ -266,8 +278,9 @@ async fn run_bind(ctx: BindCtx) {
 async fn serve(ctx: &BindCtx, conn: bind::Connection, seq: &mut Seq) -> End {
     ctx.inner.bound.fetch_add(1, Ordering::AcqRel);
     ctx.metrics.state(BindState::Bound);
-    let (end, next) = Session::new(ctx, conn, *seq).run().await;
-    *seq = next;
-    ctx.inner.bound.fetch_sub(1, Ordering::AcqRel);
+    let mut session = Session::new(ctx, conn, *seq);
+    let end = session.run().await;
+    ctx.inner.unbound();
+    *seq = session.close().await;
     end
 }

@@ -97,13 +97,12 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// Runs until the connection ends; returns how, and the sequence counter.
-    pub async fn run(mut self) -> (End, Seq) {
+    /// Serves until the connection ends and hands the window back; returns
+    /// how it ended. The connection is closed by [`Session::close`].
+    pub async fn run(&mut self) -> End {
         let end = self.serve().await;
         self.settle(&end);
-        let seq = self.seq;
-        self.close().await;
-        (end, seq)
+        end
     }
 
     async fn serve(&mut self) -> End {
@@ -233,12 +232,15 @@ impl<'a> Session<'a> {
         self.ctx.metrics.window.set(0.0);
     }
 
-    async fn close(self) {
+    /// Sends what is left, waits (up to the response timeout) for the
+    /// writer, and returns the sequence counter for the next connection.
+    pub async fn close(self) -> Seq {
         let Session {
             ctx,
             out,
             mut writer,
             buf,
+            seq,
             ..
         } = self;
         let grace = ctx.inner.settings.response_timeout;
@@ -253,6 +255,7 @@ impl<'a> Session<'a> {
         if !writer.is_finished() && tokio::time::timeout(grace, &mut writer).await.is_err() {
             writer.abort();
         }
+        seq
     }
 }
 
