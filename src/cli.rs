@@ -104,6 +104,9 @@ pub enum SimCommand {
         /// With --expect: after printing the figures, keep serving until SIGINT/SIGTERM.
         #[arg(long)]
         stay: bool,
+        /// deliver_sm (receipts, MO) unanswered per connection at most, as an SMSC windows them.
+        #[arg(long, default_value_t = crate::sim::sink::DELIVER_WINDOW)]
+        deliver_window: usize,
     },
 }
 
@@ -169,6 +172,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             dlr_listen,
             timeout_secs,
             stay,
+            deliver_window,
         }) => {
             let run = crate::sim::standalone::SinkRun {
                 listen,
@@ -177,6 +181,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 dlr_listen,
                 timeout: std::time::Duration::from_secs(timeout_secs),
                 stay,
+                deliver_window,
             };
             crate::sim::standalone::run(run).await
         }

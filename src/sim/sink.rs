@@ -2,15 +2,19 @@
 //! message id, records what it received, and (optionally) reports each one
 //! delivered with a deliver_sm receipt right after the response — the
 //! order a real SMSC may use, which makes receipts race their submission's
-//! record. A receipt the ESME refuses is offered again 20 ms later, as a
-//! real SMSC retries. Tests may also make it send MO deliver_sm
-//! ([`Sink::send_mo`]). Tests count losses and duplicates on it; benchmarks drive it at
-//! full speed (no throttling, no window limit of its own). Fault tests can
+//! record. At most [`DELIVER_WINDOW`] deliver_sm are unanswered per
+//! connection, as an SMSC windows them; one the ESME refuses is offered
+//! again 20 ms later, as a real SMSC retries. Tests may also make it send MO
+//! deliver_sm ([`Sink::send_mo`]). Tests count losses and duplicates on it;
+//! benchmarks drive it at full speed (no throttling, no submit window of
+//! its own). Fault tests can
 //! make it misbehave ([`Faults`]: hang-ups mid-window, throttling storms)
 //! and count what the ESME did about it (every submit seen, unbinds).
 
+mod deliveries;
 mod faults;
 
+pub use deliveries::DELIVER_WINDOW;
 pub use faults::{Faults, Storm};
 
 use crate::smpp::codec::SmppCodec;
@@ -18,9 +22,9 @@ use crate::smpp::encode;
 use crate::smpp::pdu::{BindResp, Body, MessageIdResp, Pdu, ShortMessage};
 use crate::smpp::text::Encoding;
 use bytes::Bytes;
+use deliveries::{Answered, Deliveries};
 use faults::{DropState, Verdict};
 use futures_util::StreamExt;
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -43,6 +47,8 @@ pub struct Received {
 struct Shared {
     started: Instant,
     faults: Faults,
+    /// deliver_sm unanswered per connection at most.
+    deliver_window: usize,
     next_id: AtomicU64,
     receipts_acked: AtomicU64,
     mo_acked: AtomicU64,
@@ -82,20 +88,31 @@ impl Sink {
     /// Like [`Sink::start`], misbehaving as `faults` say.
     pub async fn start_with(receipts: bool, faults: Faults) -> std::io::Result<Sink> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
-        Self::serve_on(listener, receipts, faults)
+        Self::serve_on(listener, receipts, faults, DELIVER_WINDOW)
     }
 
-    /// Listens on `addr` (e.g. a fixed port a gateway is configured for).
-    pub async fn start_on(addr: SocketAddr, receipts: bool) -> std::io::Result<Sink> {
+    /// Listens on `addr` (e.g. a fixed port a gateway is configured for),
+    /// keeping at most `deliver_window` deliver_sm unanswered per connection.
+    pub async fn start_on(
+        addr: SocketAddr,
+        receipts: bool,
+        deliver_window: usize,
+    ) -> std::io::Result<Sink> {
         let listener = TcpListener::bind(addr).await?;
-        Self::serve_on(listener, receipts, Faults::default())
+        Self::serve_on(listener, receipts, Faults::default(), deliver_window)
     }
 
-    fn serve_on(listener: TcpListener, receipts: bool, faults: Faults) -> std::io::Result<Sink> {
+    fn serve_on(
+        listener: TcpListener,
+        receipts: bool,
+        faults: Faults,
+        deliver_window: usize,
+    ) -> std::io::Result<Sink> {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             started: Instant::now(),
             faults,
+            deliver_window,
             next_id: AtomicU64::new(0),
             receipts_acked: AtomicU64::new(0),
             mo_acked: AtomicU64::new(0),
@@ -198,29 +215,18 @@ impl Sink {
     }
 }
 
-/// One ESME connection's state: the sequence counter for deliver_sm, the
-/// receipts awaiting their deliver_sm_resp, and those the ESME refused
-/// (ESME_RMSGQFUL, ESME_RX_T_APPN, …), which are offered again shortly, as a
-/// real SMSC retries a delivery instead of dropping it.
+/// One ESME connection's state: whether it is bound, its deliver_sm flow,
+/// and the fault plan's progress.
 struct Conn {
     bound: bool,
-    seq: u32,
-    unacked: HashMap<u32, ShortMessage>,
-    refused: Vec<ShortMessage>,
+    deliveries: Deliveries,
     drop: DropState,
     hang_up: bool,
 }
 
-/// How soon a refused receipt is offered again.
+/// How often refused deliver_sm are offered again, as a real SMSC retries a
+/// delivery instead of dropping it.
 const REDELIVERY: Duration = Duration::from_millis(20);
-
-impl Conn {
-    fn deliver(&mut self, receipt: ShortMessage, replies: &mut Vec<Pdu>) {
-        self.seq = self.seq.wrapping_add(1).max(1);
-        replies.push(Pdu::new(self.seq, Body::DeliverSm(receipt.clone())));
-        self.unacked.insert(self.seq, receipt);
-    }
-}
 
 /// One ESME connection: answer until it closes or unbinds.
 async fn serve(stream: TcpStream, shared: Arc<Shared>, receipts: bool) {
@@ -229,9 +235,7 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>, receipts: bool) {
     let mut out = BufWriter::with_capacity(64 * 1024, write);
     let mut conn = Conn {
         bound: false,
-        seq: 0x4000_0000,
-        unacked: HashMap::new(),
-        refused: Vec::new(),
+        deliveries: Deliveries::new(shared.deliver_window),
         drop: DropState::default(),
         hang_up: false,
     };
@@ -246,7 +250,7 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>, receipts: bool) {
     )
     .await;
     // MO the ESME never answered stay queued for its next connection.
-    let lost = conn.unacked.into_values().chain(conn.refused);
+    let lost = conn.deliveries.into_untaken();
     let mo: Vec<ShortMessage> = lost.filter(|sm| sm.esm_class & 0x04 == 0).collect();
     if let Ok(mut q) = shared.mo.lock() {
         q.extend(mo);
@@ -281,8 +285,9 @@ async fn serve_conn(
                     true => shared.mo.lock().map(|mut q| std::mem::take(&mut *q)).unwrap_or_default(),
                     false => Vec::new(),
                 };
-                for r in std::mem::take(&mut conn.refused).into_iter().chain(mo) {
-                    conn.deliver(r, &mut replies);
+                conn.deliveries.redeliver(&mut replies);
+                for sm in mo {
+                    conn.deliveries.offer(sm, &mut replies);
                 }
             }
         }
@@ -332,17 +337,16 @@ fn answer(pdu: Pdu, shared: &Shared, receipts: bool, conn: &mut Conn, replies: &
             replies.push(Pdu::new(s, Body::UnbindResp))
         }
         Body::SubmitSm(sm) => submit(s, &sm, shared, receipts, conn, replies),
-        Body::DeliverSmResp(_) => match conn.unacked.remove(&s) {
-            Some(sm) if pdu.command_status.0 == 0 => {
-                let acked = match sm.esm_class & 0x04 {
+        Body::DeliverSmResp(_) => {
+            let ok = pdu.command_status.0 == 0;
+            if let Answered::Taken { esm_class } = conn.deliveries.answered(s, ok, replies) {
+                let acked = match esm_class & 0x04 {
                     0 => &shared.mo_acked,
                     _ => &shared.receipts_acked,
                 };
                 acked.fetch_add(1, Ordering::Relaxed);
             }
-            Some(refused) => conn.refused.push(refused),
-            None => {}
-        },
+        }
         _ => {}
     }
 }
@@ -386,7 +390,7 @@ fn submit(
     };
     replies.push(Pdu::new(s, Body::SubmitSmResp(resp)));
     if receipts {
-        conn.deliver(receipt(sm, &message_id), replies);
+        conn.deliveries.offer(receipt(sm, &message_id), replies);
     }
     record(shared, sm, message_id, text);
 }

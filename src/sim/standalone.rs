@@ -31,6 +31,8 @@ pub struct SinkRun {
     pub timeout: Duration,
     /// After printing the outcome, keep serving until a signal.
     pub stay: bool,
+    /// deliver_sm unanswered per connection at most.
+    pub deliver_window: usize,
 }
 
 /// The drain's figures; times are seconds since the first bind.
@@ -50,7 +52,7 @@ struct Outcome {
 
 /// Runs the sink until the drain completes (or the timeout, or a signal).
 pub async fn run(args: SinkRun) -> anyhow::Result<()> {
-    let sink = Sink::start_on(args.listen, args.receipts).await?;
+    let sink = Sink::start_on(args.listen, args.receipts, args.deliver_window).await?;
     let hits = Arc::new(AtomicU64::new(0));
     if let Some(addr) = args.dlr_listen {
         spawn_dlr_counter(addr, hits.clone()).await?;
