@@ -10,11 +10,12 @@
 //! object is copied as it is, and fields are escaped straight into the line
 //! as serde_json escapes them. The tests compare both formatters' lines.
 
+use super::span_fields::SpanFields;
 use std::fmt::{self, Write};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Subscriber};
 use tracing_log::NormalizeEvent;
-use tracing_subscriber::fmt::format::{JsonFields, Writer};
+use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::time::FormatTime;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormattedFields};
 use tracing_subscriber::registry::LookupSpan;
@@ -37,14 +38,14 @@ impl<T> JsonLine<T> {
     }
 }
 
-impl<S, T> FormatEvent<S, JsonFields> for JsonLine<T>
+impl<S, T> FormatEvent<S, SpanFields> for JsonLine<T>
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
     T: FormatTime,
 {
     fn format_event(
         &self,
-        ctx: &FmtContext<'_, S, JsonFields>,
+        ctx: &FmtContext<'_, S, SpanFields>,
         mut w: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
@@ -79,9 +80,9 @@ where
             w.write_str(",\"span\":")?;
             let ext = span.extensions();
             let stored = ext
-                .get::<FormattedFields<JsonFields>>()
+                .get::<FormattedFields<SpanFields>>()
                 .map_or("", |f| f.fields.as_str());
-            // The stored fields are one JSON object, serialised by serde_json: reopen it.
+            // The stored fields are one JSON object (`SpanFields`): reopen it.
             match stored.strip_suffix('}') {
                 Some(head) if head.len() > 1 => {
                     w.write_str(head)?;
@@ -147,7 +148,7 @@ impl Visit for Fields<'_, '_> {
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
         self.entry(field, |w| {
             w.write_char('"')?;
-            write!(Escaped(w), "{value:?}")?;
+            escaped_debug(w, value)?;
             w.write_char('"')
         });
     }
@@ -160,11 +161,21 @@ fn string(w: &mut Writer<'_>, s: &str) -> fmt::Result {
     w.write_char('"')
 }
 
+/// Writes `s` into `w` escaped as in a JSON string (see [`Escaped`]).
+pub(super) fn escape_into<W: Write + ?Sized>(w: &mut W, s: &str) -> fmt::Result {
+    Escaped(w).write_str(s)
+}
+
+/// Writes `value`'s `Debug` text into `w`, escaped as in a JSON string.
+pub(super) fn escaped_debug<W: Write + ?Sized>(w: &mut W, value: &dyn fmt::Debug) -> fmt::Result {
+    write!(Escaped(w), "{value:?}")
+}
+
 /// Escapes what it is given as serde_json escapes strings: `"`, `\` and the
 /// control characters below U+0020; everything else as it is.
-struct Escaped<'a, 'w>(&'a mut Writer<'w>);
+struct Escaped<'a, W: ?Sized>(&'a mut W);
 
-impl Write for Escaped<'_, '_> {
+impl<W: Write + ?Sized> Write for Escaped<'_, W> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut plain = 0;
