@@ -11,7 +11,8 @@
 //! compare the lines this gives with the stock formatter's.
 
 use super::json::{escape_into, escaped_debug};
-use std::fmt;
+use std::fmt::{self, Write};
+use std::ops::Range;
 use tracing::field::{Field, Visit};
 use tracing::span::Record;
 use tracing_subscriber::field::RecordFields;
@@ -46,66 +47,80 @@ impl<'a> FormatFields<'a> for SpanFields {
     }
 }
 
-/// The fields of one span: each name with its value already written as JSON.
+/// The fields of one span: each name with its value already written as
+/// JSON, all values in one buffer (a span has a few short fields; this is
+/// allocated once or twice per span, not once per field and growth).
 #[derive(Default)]
 struct Object {
-    entries: Vec<(&'static str, String)>,
+    values: String,
+    entries: Vec<(&'static str, Range<usize>)>,
 }
 
 impl Object {
-    fn insert(&mut self, name: &'static str, json: String) {
-        self.entries.push((name, json));
-    }
-
-    fn string(&mut self, name: &'static str, value: impl FnOnce(&mut String) -> fmt::Result) {
-        let mut json = String::from("\"");
-        if value(&mut json).is_ok() {
-            json.push('"');
-            self.insert(name, json);
+    fn insert(&mut self, name: &'static str, json: impl FnOnce(&mut String) -> fmt::Result) {
+        if self.values.capacity() == 0 {
+            self.values.reserve(64);
+        }
+        let start = self.values.len();
+        match json(&mut self.values) {
+            Ok(()) => self.entries.push((name, start..self.values.len())),
+            Err(_) => self.values.truncate(start),
         }
     }
 
+    fn string(&mut self, name: &'static str, value: impl FnOnce(&mut String) -> fmt::Result) {
+        self.insert(name, |json| {
+            json.push('"');
+            value(json)?;
+            json.push('"');
+            Ok(())
+        });
+    }
+
     /// `{"name":value,…}` in name order, the last value of a repeated name,
-    /// as serde_json writes a `BTreeMap`.
+    /// as serde_json writes a `BTreeMap`; handed to `w` in one piece.
     fn write(mut self, w: &mut Writer<'_>) -> fmt::Result {
         // Stable: among equal names the last recorded comes last, and wins.
         self.entries.sort_by(|a, b| a.0.cmp(b.0));
-        w.write_char('{')?;
-        let mut first = true;
+        let names: usize = self.entries.iter().map(|(name, _)| name.len() + 4).sum();
+        let mut out = String::with_capacity(self.values.len() + names + 2);
+        out.push('{');
         for (i, (name, json)) in self.entries.iter().enumerate() {
             if self.entries.get(i + 1).is_some_and(|next| next.0 == *name) {
                 continue;
             }
-            if !std::mem::take(&mut first) {
-                w.write_char(',')?;
+            if out.len() > 1 {
+                out.push(',');
             }
-            w.write_char('"')?;
-            escape_into(w, name)?;
-            w.write_str("\":")?;
-            w.write_str(json)?;
+            out.push('"');
+            escape_into(&mut out, name)?;
+            out.push_str("\":");
+            out.push_str(&self.values[json.clone()]);
         }
-        w.write_char('}')
+        out.push('}');
+        w.write_str(&out)
     }
 }
 
 impl Visit for Object {
     fn record_f64(&mut self, field: &Field, value: f64) {
         // serde_json's number (`null` when not finite).
-        if let Ok(json) = serde_json::to_string(&value) {
-            self.insert(field.name(), json);
-        }
+        self.insert(field.name(), |json| {
+            json.push_str(&serde_json::to_string(&value).map_err(|_| fmt::Error)?);
+            Ok(())
+        });
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
-        self.insert(field.name(), value.to_string());
+        self.insert(field.name(), |json| write!(json, "{value}"));
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
-        self.insert(field.name(), value.to_string());
+        self.insert(field.name(), |json| write!(json, "{value}"));
     }
 
     fn record_bool(&mut self, field: &Field, value: bool) {
-        self.insert(field.name(), value.to_string());
+        self.insert(field.name(), |json| write!(json, "{value}"));
     }
 
     fn record_str(&mut self, field: &Field, value: &str) {
@@ -114,9 +129,10 @@ impl Visit for Object {
 
     fn record_bytes(&mut self, field: &Field, value: &[u8]) {
         // serde_json's `Value::from(&[u8])`: an array of numbers.
-        if let Ok(json) = serde_json::to_string(value) {
-            self.insert(field.name(), json);
-        }
+        self.insert(field.name(), |json| {
+            json.push_str(&serde_json::to_string(value).map_err(|_| fmt::Error)?);
+            Ok(())
+        });
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
