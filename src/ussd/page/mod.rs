@@ -258,7 +258,8 @@ impl PageLimits {
 }
 
 fn join(body: &[String], footer: &[String]) -> String {
-    let mut page = String::new();
+    let size = body.iter().chain(footer).map(|l| l.len() + 1).sum();
+    let mut page = String::with_capacity(size);
     for (i, line) in body.iter().chain(footer).enumerate() {
         if i > 0 {
             page.push('\n');
