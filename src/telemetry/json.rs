@@ -178,8 +178,18 @@ struct Escaped<'a, W: ?Sized>(&'a mut W);
 impl<W: Write + ?Sized> Write for Escaped<'_, W> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut plain = 0;
-        for (i, b) in s.bytes().enumerate() {
+        let bytes = s.as_bytes();
+        let (mut plain, mut i) = (0, 0);
+        while let Some(&b) = bytes.get(i) {
+            // Most of a line needs no escape: skip it eight bytes at a time.
+            if let Some(word) = bytes
+                .get(i..i + 8)
+                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+                && !may_need_escape(u64::from_le_bytes(word))
+            {
+                i += 8;
+                continue;
+            }
             let escape = match b {
                 b'"' => "\\\"",
                 b'\\' => "\\\\",
@@ -189,7 +199,10 @@ impl<W: Write + ?Sized> Write for Escaped<'_, W> {
                 0x08 => "\\b",
                 0x0c => "\\f",
                 0..0x20 => "",
-                _ => continue,
+                _ => {
+                    i += 1;
+                    continue;
+                }
             };
             self.0.write_str(&s[plain..i])?;
             if escape.is_empty() {
@@ -198,10 +211,24 @@ impl<W: Write + ?Sized> Write for Escaped<'_, W> {
             } else {
                 self.0.write_str(escape)?;
             }
-            plain = i + 1;
+            i += 1;
+            plain = i;
         }
         self.0.write_str(&s[plain..])
     }
+}
+
+/// Whether any of the eight bytes in `word` may be `"`, `\\` or below 0x20.
+/// Never false when one is (the usual zero-byte and less-than bit tricks);
+/// sometimes true when none is, which only costs a byte-by-byte look.
+fn may_need_escape(word: u64) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let quote = zero_byte(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero_byte(word ^ (ONES * u64::from(b'\\')));
+    below_space | quote | backslash != 0
 }
 
 #[cfg(test)]

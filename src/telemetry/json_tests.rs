@@ -169,3 +169,24 @@ fn a_stamped_line_is_one_json_object_with_the_time_first() {
         assert!(stamp.ends_with('Z'), "{stamp}");
     }
 }
+
+proptest::proptest! {
+    #[test]
+    fn the_eight_byte_check_never_misses_a_byte_to_escape(
+        word in proptest::array::uniform8(proptest::num::u8::ANY)
+    ) {
+        if word.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+            proptest::prop_assert!(may_need_escape(u64::from_le_bytes(word)));
+        }
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them(
+        s in "(\\PC|[\\x00-\\x1f\"\\\\])*"
+    ) {
+        let mut ours = String::from("\"");
+        escape_into(&mut ours, &s).unwrap();
+        ours.push('"');
+        proptest::prop_assert_eq!(ours, serde_json::to_string(&s).unwrap());
+    }
+}
