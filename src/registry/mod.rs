@@ -9,6 +9,7 @@ mod audit;
 pub mod demo;
 pub mod identity;
 mod latest_row;
+mod memstatus;
 pub mod model;
 mod offices_row;
 mod postgres;

@@ -37,6 +37,7 @@ impl SqliteBackend {
     /// A pool that opens the file on first use. The parent folder is created
     /// here so that `sqlite://data/dargah.db` works on a fresh clone.
     pub fn connect_lazy(url: &str, settings: &DatabaseSettings) -> Result<Self> {
+        super::memstatus::off();
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)

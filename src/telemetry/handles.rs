@@ -9,7 +9,7 @@
 //! statuses, services, screens), as for any metric.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Mutex, PoisonError};
 
 /// The handles whose label values hash alike, with those values.
@@ -17,23 +17,57 @@ type Bucket<H> = Vec<(Vec<String>, H)>;
 
 /// Handles of one metric, by the values of its labels (in a fixed order).
 pub struct Handles<H> {
-    hasher: RandomState,
-    by_hash: Mutex<HashMap<u64, Bucket<H>>>,
+    /// By [`fnv1a`] of the values; the key is a hash already, not hashed again.
+    by_hash: Mutex<HashMap<u64, Bucket<H>, BuildHasherDefault<Prehashed>>>,
 }
 
 impl<H> Default for Handles<H> {
     fn default() -> Self {
         Handles {
-            hasher: RandomState::new(),
-            by_hash: Mutex::new(HashMap::new()),
+            by_hash: Mutex::new(HashMap::default()),
         }
+    }
+}
+
+/// FNV-1a over the values, each followed by 0xff (no UTF-8 byte), so that
+/// `["ab", ""]` and `["a", "b"]` differ. Not keyed, unlike the standard
+/// SipHash it replaces (a quarter of the cost of a lookup, several lookups
+/// per hop): label values come from a set the gateway itself names (routes,
+/// statuses, services, screens, actions), never from a caller, and values
+/// that collide still compare unequal in their bucket.
+fn fnv1a(values: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in values.iter().flat_map(|v| v.bytes().chain([0xff])) {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// A hasher for keys that are hashes already: the key itself.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are hashed here; fold anything else in anyway.
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
     }
 }
 
 impl<H: Clone> Handles<H> {
     /// The handle for `values`, made by `make` the first time they are seen.
     pub fn get(&self, values: &[&str], make: impl FnOnce() -> H) -> H {
-        let key = self.hasher.hash_one(values);
+        let key = fnv1a(values);
         // Entries are only ever added whole: a panic cannot leave one half-made.
         let mut by_hash = self.by_hash.lock().unwrap_or_else(PoisonError::into_inner);
         let same = by_hash.entry(key).or_default();

@@ -10,11 +10,12 @@
 //! object is copied as it is, and fields are escaped straight into the line
 //! as serde_json escapes them. The tests compare both formatters' lines.
 
+use super::span_fields::SpanFields;
 use std::fmt::{self, Write};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Subscriber};
 use tracing_log::NormalizeEvent;
-use tracing_subscriber::fmt::format::{JsonFields, Writer};
+use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::time::FormatTime;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormattedFields};
 use tracing_subscriber::registry::LookupSpan;
@@ -37,14 +38,14 @@ impl<T> JsonLine<T> {
     }
 }
 
-impl<S, T> FormatEvent<S, JsonFields> for JsonLine<T>
+impl<S, T> FormatEvent<S, SpanFields> for JsonLine<T>
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
     T: FormatTime,
 {
     fn format_event(
         &self,
-        ctx: &FmtContext<'_, S, JsonFields>,
+        ctx: &FmtContext<'_, S, SpanFields>,
         mut w: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
@@ -79,9 +80,9 @@ where
             w.write_str(",\"span\":")?;
             let ext = span.extensions();
             let stored = ext
-                .get::<FormattedFields<JsonFields>>()
+                .get::<FormattedFields<SpanFields>>()
                 .map_or("", |f| f.fields.as_str());
-            // The stored fields are one JSON object, serialised by serde_json: reopen it.
+            // The stored fields are one JSON object (`SpanFields`): reopen it.
             match stored.strip_suffix('}') {
                 Some(head) if head.len() > 1 => {
                     w.write_str(head)?;
@@ -147,7 +148,7 @@ impl Visit for Fields<'_, '_> {
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
         self.entry(field, |w| {
             w.write_char('"')?;
-            write!(Escaped(w), "{value:?}")?;
+            escaped_debug(w, value)?;
             w.write_char('"')
         });
     }
@@ -160,15 +161,35 @@ fn string(w: &mut Writer<'_>, s: &str) -> fmt::Result {
     w.write_char('"')
 }
 
+/// Writes `s` into `w` escaped as in a JSON string (see [`Escaped`]).
+pub(super) fn escape_into<W: Write + ?Sized>(w: &mut W, s: &str) -> fmt::Result {
+    Escaped(w).write_str(s)
+}
+
+/// Writes `value`'s `Debug` text into `w`, escaped as in a JSON string.
+pub(super) fn escaped_debug<W: Write + ?Sized>(w: &mut W, value: &dyn fmt::Debug) -> fmt::Result {
+    write!(Escaped(w), "{value:?}")
+}
+
 /// Escapes what it is given as serde_json escapes strings: `"`, `\` and the
 /// control characters below U+0020; everything else as it is.
-struct Escaped<'a, 'w>(&'a mut Writer<'w>);
+struct Escaped<'a, W: ?Sized>(&'a mut W);
 
-impl Write for Escaped<'_, '_> {
+impl<W: Write + ?Sized> Write for Escaped<'_, W> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut plain = 0;
-        for (i, b) in s.bytes().enumerate() {
+        let bytes = s.as_bytes();
+        let (mut plain, mut i) = (0, 0);
+        while let Some(&b) = bytes.get(i) {
+            // Most of a line needs no escape: skip it eight bytes at a time.
+            if let Some(word) = bytes
+                .get(i..i + 8)
+                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+                && !may_need_escape(u64::from_le_bytes(word))
+            {
+                i += 8;
+                continue;
+            }
             let escape = match b {
                 b'"' => "\\\"",
                 b'\\' => "\\\\",
@@ -178,7 +199,10 @@ impl Write for Escaped<'_, '_> {
                 0x08 => "\\b",
                 0x0c => "\\f",
                 0..0x20 => "",
-                _ => continue,
+                _ => {
+                    i += 1;
+                    continue;
+                }
             };
             self.0.write_str(&s[plain..i])?;
             if escape.is_empty() {
@@ -187,10 +211,24 @@ impl Write for Escaped<'_, '_> {
             } else {
                 self.0.write_str(escape)?;
             }
-            plain = i + 1;
+            i += 1;
+            plain = i;
         }
         self.0.write_str(&s[plain..])
     }
+}
+
+/// Whether any of the eight bytes in `word` may be `"`, `\\` or below 0x20.
+/// Never false when one is (the usual zero-byte and less-than bit tricks);
+/// sometimes true when none is, which only costs a byte-by-byte look.
+fn may_need_escape(word: u64) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let quote = zero_byte(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero_byte(word ^ (ONES * u64::from(b'\\')));
+    below_space | quote | backslash != 0
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod handles;
 mod json;
+mod span_fields;
 mod stamp;
 
 pub use handles::Handles;
@@ -23,7 +24,9 @@ pub fn init_logging(settings: &LogSettings) {
             .with(
                 fmt::layer()
                     .json()
-                    // The stock JSON format with the current span, written directly: see `json`.
+                    // The stock JSON format with the current span, written
+                    // directly: see `json` and `span_fields`.
+                    .fmt_fields(span_fields::SpanFields)
                     .event_format(json::JsonLine::new(stamp::Stamp)),
             )
             .try_init(),

@@ -25,8 +25,15 @@ pub fn mask(input: &str) -> String {
     if n <= 2 {
         return input.to_owned();
     }
-    let tail: String = input.chars().skip(n - 2).collect();
-    format!("{}{tail}", "*".repeat(n - 2))
+    // Once per hop, for the journey log: one allocation of the exact size.
+    let tail = input
+        .char_indices()
+        .nth(n - 2)
+        .map_or(input.len(), |(i, _)| i);
+    let mut masked = String::with_capacity(n - 2 + input.len() - tail);
+    masked.extend(std::iter::repeat_n('*', n - 2));
+    masked.push_str(&input[tail..]);
+    masked
 }
 
 #[cfg(test)]
@@ -45,5 +52,8 @@ mod tests {
     fn masking_keeps_choices_and_hides_identifiers() {
         assert_eq!(mask("98"), "98");
         assert_eq!(mask("0012345679"), "********79");
+        assert_eq!(mask("۰۰۱۲۳"), "***۲۳");
+        assert_eq!(mask("abc"), "*bc");
+        assert_eq!(mask(""), "");
     }
 }

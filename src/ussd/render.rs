@@ -144,9 +144,10 @@ impl View<'_> {
                 .map(|l| Line::Text(l.text().to_owned()))
                 .collect();
         }
+        let label = |key| self.service.labels.get(self.lang, key);
         let footer = KeyFooter {
-            more: format!("{}- {}", self.number(&self.keys.more), self.label("more")),
-            back: format!("{}- {}", self.number(&self.keys.back), self.label("back")),
+            more: [&self.number(&self.keys.more), "- ", label("more")].concat(),
+            back: [&self.number(&self.keys.back), "- ", label("back")].concat(),
             can_back,
             end,
         };
@@ -157,10 +158,9 @@ impl View<'_> {
         let mut lines = prose(&self.text(&menu.text));
         for (n, entry) in self.entries(menu).into_iter().enumerate() {
             let label = self.entry_label(menu, entry);
-            lines.push(Line::Whole(format!(
-                "{}- {label}",
-                self.number(&(n + 1).to_string())
-            )));
+            // `concat`, not `format!`: one exact allocation per option, every hop.
+            let number = self.number(&(n + 1).to_string());
+            lines.push(Line::Whole([&number, "- ", &label].concat()));
         }
         lines
     }
@@ -183,17 +183,15 @@ struct KeyFooter {
 
 impl Footer for KeyFooter {
     fn lines(&self, first: bool, last: bool) -> Vec<String> {
-        let mut keys = Vec::new();
-        if !last {
-            keys.push(self.more.as_str());
-        }
-        if !(self.end && last) && (!first || self.can_back) {
-            keys.push(self.back.as_str());
-        }
-        if keys.is_empty() {
-            Vec::new()
-        } else {
-            vec![keys.join("  ")]
-        }
+        let more = !last;
+        let back = !(self.end && last) && (!first || self.can_back);
+        // Laid out several times per hop: one string, no list of keys to join.
+        let line = match (more, back) {
+            (false, false) => return Vec::new(),
+            (true, false) => self.more.clone(),
+            (false, true) => self.back.clone(),
+            (true, true) => [self.more.as_str(), self.back.as_str()].join("  "),
+        };
+        vec![line]
     }
 }

@@ -3,6 +3,7 @@
 //!
 //! [`SessionStore`]: crate::ussd::store::SessionStore
 
+use super::journey::Pseudonym;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
@@ -67,6 +68,9 @@ pub struct Session {
     pub started_ms: u64,
     /// When the last hop was answered (ms since the Unix epoch).
     pub last_ms: u64,
+    /// The caller's pseudonym for the journey log, hashed once per dialogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pseudonym: Option<Pseudonym>,
 }
 
 impl Session {
@@ -86,6 +90,7 @@ impl Session {
             phase: Phase::Active,
             started_ms: now_ms,
             last_ms: now_ms,
+            pseudonym: None,
         }
     }
 

@@ -153,7 +153,7 @@ fn fill(
             rest.push((text, whole, line));
             return Ok(body);
         }
-        match split_to_fit(&text, &size, &footer_size, limits) {
+        match split::split_to_fit(&text, line, &size, &footer_size, limits) {
             Some((head, tail)) => {
                 body.push(head);
                 let tail_size = Size::of(&tail);
@@ -165,32 +165,6 @@ fn fill(
         return Ok(body);
     }
     Ok(body)
-}
-
-/// The longest head of `text` that still fits after `body` and before
-/// `footer`, cut at a space when one fits; the tail goes to the next page.
-fn split_to_fit(
-    text: &str,
-    body: &Joined,
-    footer: &Joined,
-    limits: &PageLimits,
-) -> Option<(String, String)> {
-    let fits = |head: &str| limits.admits(body.plus(Size::of(head)).with(footer));
-    let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).skip(1).collect();
-    // A shorter head never measures longer, so the longest fitting cut is found
-    // by bisection (O(log n) measurements instead of one per character).
-    let fitting = cuts.partition_point(|&i| fits(text[..i].trim_end()));
-    let best = *cuts.get(fitting.checked_sub(1)?)?;
-    let at_space = cuts[..fitting]
-        .iter()
-        .rev()
-        .find(|&&i| text[..i].ends_with(' '))
-        .filter(|&&i| fits(text[..i].trim_end()));
-    let cut = at_space.copied().unwrap_or(best);
-    Some((
-        text[..cut].trim_end().to_owned(),
-        text[cut..].trim_start().to_owned(),
-    ))
 }
 
 /// The size of a text in both encodings: GSM-7 septets (`None` when a
@@ -284,7 +258,8 @@ impl PageLimits {
 }
 
 fn join(body: &[String], footer: &[String]) -> String {
-    let mut page = String::new();
+    let size = body.iter().chain(footer).map(|l| l.len() + 1).sum();
+    let mut page = String::with_capacity(size);
     for (i, line) in body.iter().chain(footer).enumerate() {
         if i > 0 {
             page.push('\n');
@@ -293,6 +268,8 @@ fn join(body: &[String], footer: &[String]) -> String {
     }
     page
 }
+
+mod split;
 
 #[cfg(test)]
 mod reference;

@@ -5,6 +5,7 @@ use crate::menu::labels::Labels;
 use crate::menu::set::{MenuSet, Service};
 use crate::ussd::action::{ActionOutcome, ActionRequest};
 use crate::ussd::engine::{After, Call, Ctx, Event, Reply, Step, step};
+use crate::ussd::journey::Pseudonym;
 use crate::ussd::session::{Phase, Session, Value};
 use crate::ussd::{RequestKind, UssdReply, UssdRequest};
 use std::time::Duration;
@@ -15,6 +16,8 @@ pub(super) struct HopResult {
     pub service: String,
     pub screen: String,
     pub outcome: &'static str,
+    /// The session's pseudonym for the journey log, when there was a session.
+    pub pseudonym: Option<Pseudonym>,
 }
 
 /// Most actions one hop may run (a menu looping through actions ends in an apology).
@@ -27,6 +30,7 @@ impl HopResult {
             service: "-".into(),
             screen: "-".into(),
             outcome,
+            pseudonym: None,
         }
     }
 }
@@ -76,6 +80,7 @@ impl UssdService {
         );
         s.vars
             .insert("msisdn".into(), Value::Text(req.msisdn.local()));
+        s.pseudonym = Some(Pseudonym::of(req.msisdn.as_str()));
         s.pending = deep.into();
         s
     }
@@ -197,8 +202,9 @@ impl UssdService {
         outcome: &'static str,
     ) -> HopResult {
         s.last_ms = self.inner.clock.now_ms();
-        // The session moves into the store; the journey log needs only its screen.
-        let screen = s.screen.clone();
+        // The session moves into the store; the journey log needs only its
+        // screen and pseudonym.
+        let (screen, pseudonym) = (s.screen.clone(), s.pseudonym);
         let settings = &self.inner.settings;
         let key = req.msisdn.as_str();
         let saved = match reply.after {
@@ -224,6 +230,7 @@ impl UssdService {
             service: service.id.clone(),
             screen,
             outcome,
+            pseudonym,
         }
     }
 

@@ -173,6 +173,7 @@ impl UssdService {
             &super::journey::Hop {
                 session: &request.session_id,
                 msisdn: request.msisdn.as_str(),
+                pseudonym: hop.pseudonym,
                 service: &hop.service,
                 screen: &hop.screen,
                 input: &request.input,

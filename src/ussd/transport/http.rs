@@ -7,8 +7,8 @@ use crate::domain::{Msisdn, ServiceCode};
 use crate::ussd::settings::Dialect;
 use crate::ussd::{RequestKind, UssdRequest, UssdService};
 use axum::Router;
-use axum::extract::rejection::{FormRejection, JsonRejection};
-use axum::extract::{Form, Json, State};
+use axum::extract::rejection::{JsonRejection, RawFormRejection};
+use axum::extract::{Form, FromRequest, Json, RawForm, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -23,8 +23,7 @@ pub fn router(service: UssdService) -> Router {
             Dialect::Cumulative => router.route(
                 &route.path,
                 post(
-                    move |State(s): State<UssdService>,
-                          form: Result<Form<CumulativeForm>, FormRejection>| {
+                    move |State(s): State<UssdService>, form: Result<RawForm, RawFormRejection>| {
                         cumulative(s, carrier.clone(), form)
                     },
                 ),
@@ -50,10 +49,14 @@ fn bad_request(reason: impl std::fmt::Display) -> Response {
 async fn cumulative(
     service: UssdService,
     carrier: String,
-    form: Result<Form<CumulativeForm>, FormRejection>,
+    form: Result<RawForm, RawFormRejection>,
 ) -> Response {
     let form = match form {
-        Ok(Form(f)) => f,
+        Ok(RawForm(body)) => match decode(body).await {
+            Ok(f) => f,
+            Err(reason) => return bad_request(reason),
+        },
+        // The content type and body checks `Form` makes, with its texts.
         Err(e) => return bad_request(e.body_text()),
     };
     let msisdn = match Msisdn::parse(&form.phone_number) {
@@ -88,6 +91,22 @@ async fn cumulative(
         body(&reply.text, reply.end),
     )
         .into_response()
+}
+
+/// The callback's fields: read directly when the body is well formed, else
+/// through axum's `Form`, so a bad body gets exactly `Form`'s reason.
+async fn decode(body: bytes::Bytes) -> Result<CumulativeForm, String> {
+    if let Some(form) = CumulativeForm::parse(&body) {
+        return Ok(form);
+    }
+    let req = axum::http::Request::post("/")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(body))
+        .map_err(|e| e.to_string())?;
+    match Form::<CumulativeForm>::from_request(req, &()).await {
+        Ok(Form(form)) => Ok(form),
+        Err(e) => Err(e.body_text()),
+    }
 }
 
 /// `*4*6090#` with inputs `["1", "0012345679"]` → `*4*6090*1*0012345679#`.
