@@ -8,10 +8,16 @@
 //! already free. Here writers of this process wait on a fair async
 //! semaphore instead and are woken the moment the previous one commits.
 //! Other processes writing the same file still meet the busy timeout.
+//!
+//! The lock is the SQLite backend's throughput limit, so its use is
+//! measured: `dargah_sqlite_write_wait_seconds` (waiting for a turn) and
+//! `dargah_sqlite_write_held_seconds` (from the turn to the commit). The
+//! rate of the held sum is the lock's busy share: near 1, writers queue.
 
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// One process's queue for the write lock.
@@ -26,8 +32,30 @@ impl Default for WriteTurns {
 
 impl WriteTurns {
     /// Waits for this process's turn to write.
-    pub async fn wait(&self) -> OwnedSemaphorePermit {
-        self.0.clone().acquire_owned().await.expect("never closed")
+    pub async fn wait(&self) -> Turn {
+        let asked = Instant::now();
+        let permit = self.0.clone().acquire_owned().await.expect("never closed");
+        let since = Instant::now();
+        metrics::histogram!("dargah_sqlite_write_wait_seconds")
+            .record((since - asked).as_secs_f64());
+        Turn {
+            _permit: permit,
+            since,
+        }
+    }
+}
+
+/// A turn at the write lock; it ends (and its holding time is recorded)
+/// when dropped.
+pub struct Turn {
+    _permit: OwnedSemaphorePermit,
+    since: Instant,
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        metrics::histogram!("dargah_sqlite_write_held_seconds")
+            .record(self.since.elapsed().as_secs_f64());
     }
 }
 
@@ -35,12 +63,12 @@ impl WriteTurns {
 /// derefs to the connection like sqlx's own `Transaction`.
 pub struct WriteTx {
     tx: Transaction<'static, Sqlite>,
-    _turn: OwnedSemaphorePermit,
+    _turn: Turn,
 }
 
 impl WriteTx {
     /// Wraps a transaction begun during `turn`.
-    pub fn new(tx: Transaction<'static, Sqlite>, turn: OwnedSemaphorePermit) -> Self {
+    pub fn new(tx: Transaction<'static, Sqlite>, turn: Turn) -> Self {
         WriteTx { tx, _turn: turn }
     }
 
