@@ -54,8 +54,18 @@ pub async fn ported(pool: &PgPool, numbers: &[&str]) -> sqlx::Result<Vec<(String
     sqlx::query_as(PORTED).bind(numbers).fetch_all(pool).await
 }
 
+/// Joins a batch to `sms_outbox` by primary key, row by row. The planner
+/// otherwise hashes the batch and scans the whole outbox for it once the
+/// table is a few thousand rows (it judges 2,000 index probes dearer than
+/// a sequential scan of a cached table): 16–62 ms instead of 3–4 ms for
+/// 2,000 rows of a 50,000-row outbox, growing with every message ever sent.
+/// (`set_config(…, true)` is `SET LOCAL`: this transaction only.)
+const BY_KEY: &str = "SELECT set_config('enable_hashjoin', 'off', true), \
+    set_config('enable_mergejoin', 'off', true)";
+
 /// Writes every kind of fate in `rows`, one statement per non-empty kind.
 pub async fn record(c: &mut PgConnection, now: &str, rows: &FateRows<'_>) -> sqlx::Result<()> {
+    sqlx::query(BY_KEY).execute(&mut *c).await?;
     let r = &rows.submitted;
     if !r.is_empty() {
         sqlx::query(SUBMITTED)
