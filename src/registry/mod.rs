@@ -6,6 +6,7 @@
 //! USSD screen. Every change a citizen makes is one transaction with its audit row.
 
 mod audit;
+mod columns;
 pub mod demo;
 pub mod identity;
 mod latest_row;
