@@ -19,6 +19,7 @@ mod readers;
 mod rows;
 mod sql;
 mod sqlite;
+mod sqlite_malloc;
 mod stable_plans;
 mod write_turn;
 
