@@ -47,6 +47,15 @@ pub fn normalize_letters(text: &str) -> Cow<'_, str> {
 /// Keeps only the digits of `text` (in ASCII), dropping spaces, dashes and the like.
 /// Returns `None` if anything other than digits and separators is present.
 pub fn digits_only(text: &str) -> Option<String> {
+    // What callers send almost always: ASCII digits and nothing else.
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(text.to_owned());
+    }
+    digits_by_char(text)
+}
+
+/// [`digits_only`] one character at a time, for text with anything but ASCII digits.
+fn digits_by_char(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match ascii_digit(c) {
@@ -96,6 +105,13 @@ mod tests {
             let persian = to_persian_digits(&ascii);
             prop_assert!(persian.chars().all(|c| !c.is_ascii()));
             prop_assert_eq!(normalize_digits(&persian), ascii);
+        }
+
+        #[test]
+        fn digits_only_reads_any_text_as_its_character_by_character_form(
+            text in "[0-9۰-۹٠-٩ a_.\\-\u{200C}]{0,14}",
+        ) {
+            prop_assert_eq!(digits_only(&text), digits_by_char(&text));
         }
     }
 }

@@ -30,7 +30,10 @@ impl Msisdn {
         if national.len() != 10 || !national.starts_with('9') {
             return Err(ParseError::Msisdn);
         }
-        Ok(Msisdn(format!("98{national}")))
+        let mut canonical = String::with_capacity(12);
+        canonical.push_str("98");
+        canonical.push_str(national);
+        Ok(Msisdn(canonical))
     }
 
     /// The canonical international form without `+`: `989121234567`.

@@ -12,10 +12,11 @@ impl NationalId {
     /// Parses ten digits and verifies the check digit.
     pub fn parse(input: &str) -> Result<Self, ParseError> {
         let digits = digits_only(input.trim()).ok_or(ParseError::NationalIdLength)?;
-        if digits.len() != 10 {
+        // `digits_only` returns ASCII digits only, so bytes are characters.
+        let Ok(bytes) = <[u8; 10]>::try_from(digits.as_bytes()) else {
             return Err(ParseError::NationalIdLength);
-        }
-        let d: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+        };
+        let d = bytes.map(|b| u32::from(b - b'0'));
         if d.iter().all(|&x| x == d[0]) {
             return Err(ParseError::NationalIdRepeated);
         }

@@ -5,12 +5,14 @@
 //! trip to its connection's thread). Either side may be missing, so each is
 //! decoded only when its key column is not NULL.
 
+use super::columns::{ByPosition, Columns};
 use super::rows::{CitizenRow, RequestRow};
-use sqlx::{ColumnIndex, Decode, FromRow, Row, Type};
+use sqlx::{FromRow, Row};
 
-/// One national ID's citizen and latest request, both read at once. Every
-/// column keeps the name [`CitizenRow`] and [`RequestRow`] decode by; the
-/// national ID is the one asked for, which is both rows'.
+/// One national ID's citizen and latest request, both read at once, the
+/// columns in [`CitizenRow`] order, then [`RequestRow`]'s without the
+/// national ID: the one asked for (column 0) is both rows'. Decoded by
+/// position (see [`super::columns`]).
 pub(super) const CITIZEN_AND_LATEST_REQUEST: &str = "SELECT k.national_id, \
      c.id_serial, c.serial_changed_at, c.first_name, c.last_name, c.mother_first_name, \
      c.birth_date, c.gender, c.alive, \
@@ -29,22 +31,25 @@ pub(super) struct CitizenAndRequestRow {
     pub request: Option<RequestRow>,
 }
 
+/// Where the request's columns begin, after the citizen's nine.
+const REQUEST_AT: usize = 9;
+
 impl<'r, R: Row> FromRow<'r, R> for CitizenAndRequestRow
 where
-    &'r str: ColumnIndex<R>,
-    Option<String>: Decode<'r, R::Database> + Type<R::Database>,
-    Option<i64>: Decode<'r, R::Database> + Type<R::Database>,
-    CitizenRow: FromRow<'r, R>,
-    RequestRow: FromRow<'r, R>,
+    &'r R: ByPosition<'r>,
 {
     fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+        let c = Columns::new(row);
         // `id_serial` and `id` are NOT NULL in their tables: NULL means no row joined.
-        let citizen = match row.try_get::<Option<String>, _>("id_serial")? {
-            Some(_) => Some(CitizenRow::from_row(row)?),
+        let citizen = match c.at::<Option<String>>(1, "id_serial")? {
+            Some(_) => Some(CitizenRow::read(&mut Columns::new(row))?),
             None => None,
         };
-        let request = match row.try_get::<Option<i64>, _>("id")? {
-            Some(_) => Some(RequestRow::from_row(row)?),
+        let request = match c.at::<Option<i64>>(REQUEST_AT, "id")? {
+            Some(_) => Some(RequestRow::read(
+                &mut Columns::starting_at(row, REQUEST_AT),
+                Some(0),
+            )?),
             None => None,
         };
         Ok(CitizenAndRequestRow { citizen, request })

@@ -6,6 +6,7 @@
 //! USSD screen. Every change a citizen makes is one transaction with its audit row.
 
 mod audit;
+mod columns;
 pub mod demo;
 pub mod identity;
 mod latest_row;
@@ -18,6 +19,7 @@ mod readers;
 mod rows;
 mod sql;
 mod sqlite;
+mod sqlite_malloc;
 mod stable_plans;
 mod write_turn;
 

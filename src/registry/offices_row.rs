@@ -5,9 +5,11 @@
 //! two round trips to the database on that hop. The office columns carry a
 //! prefix (`o_`, `d_`) and are NULL when the request names no office.
 
+use super::columns::{ByPosition, Columns};
 use super::model::{CardRequest, DeliveryOffice, EnrollmentOffice, RequestWithOffices};
 use super::rows::{DeliveryRow, OfficeRow, RequestRow};
 use super::{RegistryError, Result};
+use sqlx::{FromRow, Row};
 
 /// The request `$1` with its offices.
 pub(super) const REQUEST_WITH_OFFICES: &str = "SELECT r.id, r.tracking_code, r.national_id, \
@@ -25,10 +27,9 @@ pub(super) const REQUEST_WITH_OFFICES: &str = "SELECT r.id, r.tracking_code, r.n
      LEFT JOIN delivery_offices d ON d.id = r.delivery_office_id \
      WHERE r.id = $1";
 
-/// The row of [`REQUEST_WITH_OFFICES`].
-#[derive(sqlx::FromRow)]
+/// The row of [`REQUEST_WITH_OFFICES`], decoded by position (see
+/// [`super::columns`]) in its SELECT's order.
 pub(super) struct RequestWithOfficesRow {
-    #[sqlx(flatten)]
     request: RequestRow,
     o_id: Option<i64>,
     o_code: Option<String>,
@@ -48,6 +49,36 @@ pub(super) struct RequestWithOfficesRow {
     d_area_code: Option<String>,
     d_phone: Option<String>,
     d_address: Option<String>,
+}
+
+impl<'r, R: Row> FromRow<'r, R> for RequestWithOfficesRow
+where
+    &'r R: ByPosition<'r>,
+{
+    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+        let mut c = Columns::new(row);
+        Ok(RequestWithOfficesRow {
+            request: RequestRow::read(&mut c, None)?,
+            o_id: c.next("o_id")?,
+            o_code: c.next("o_code")?,
+            o_name: c.next("o_name")?,
+            o_city: c.next("o_city")?,
+            o_area_code: c.next("o_area_code")?,
+            o_phone: c.next("o_phone")?,
+            o_address: c.next("o_address")?,
+            o_home_enrollment: c.next("o_home_enrollment")?,
+            o_step_free_access: c.next("o_step_free_access")?,
+            o_iris_exception: c.next("o_iris_exception")?,
+            o_fingerprint_exception: c.next("o_fingerprint_exception")?,
+            d_id: c.next("d_id")?,
+            d_code: c.next("d_code")?,
+            d_name: c.next("d_name")?,
+            d_city: c.next("d_city")?,
+            d_area_code: c.next("d_area_code")?,
+            d_phone: c.next("d_phone")?,
+            d_address: c.next("d_address")?,
+        })
+    }
 }
 
 impl RequestWithOfficesRow {

@@ -49,15 +49,15 @@ fn variant<T: FromStr>(table: &'static str, column: &'static str, value: String)
 
 #[derive(sqlx::FromRow)]
 pub(super) struct CitizenRow {
-    national_id: String,
-    id_serial: String,
-    serial_changed_at: Option<DateTime<Utc>>,
-    first_name: String,
-    last_name: String,
-    mother_first_name: String,
-    birth_date: NaiveDate,
-    gender: String,
-    alive: bool,
+    pub(super) national_id: String,
+    pub(super) id_serial: String,
+    pub(super) serial_changed_at: Option<DateTime<Utc>>,
+    pub(super) first_name: String,
+    pub(super) last_name: String,
+    pub(super) mother_first_name: String,
+    pub(super) birth_date: NaiveDate,
+    pub(super) gender: String,
+    pub(super) alive: bool,
 }
 
 impl TryFrom<CitizenRow> for Citizen {
@@ -79,23 +79,23 @@ impl TryFrom<CitizenRow> for Citizen {
 
 #[derive(sqlx::FromRow)]
 pub(super) struct RequestRow {
-    id: i64,
-    tracking_code: Option<String>,
-    national_id: String,
-    mobile: String,
-    state: String,
-    payment_state: String,
-    payment_updated_at: Option<DateTime<Utc>>,
-    can_leave_home: bool,
-    can_climb_stairs: bool,
-    pupils_visible: bool,
-    fingers_healthy: bool,
-    appointment_office_id: Option<i64>,
-    appointment_day: Option<NaiveDate>,
-    appointment_shift: Option<String>,
-    delivery_office_id: Option<i64>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
+    pub(super) id: i64,
+    pub(super) tracking_code: Option<String>,
+    pub(super) national_id: String,
+    pub(super) mobile: String,
+    pub(super) state: String,
+    pub(super) payment_state: String,
+    pub(super) payment_updated_at: Option<DateTime<Utc>>,
+    pub(super) can_leave_home: bool,
+    pub(super) can_climb_stairs: bool,
+    pub(super) pupils_visible: bool,
+    pub(super) fingers_healthy: bool,
+    pub(super) appointment_office_id: Option<i64>,
+    pub(super) appointment_day: Option<NaiveDate>,
+    pub(super) appointment_shift: Option<String>,
+    pub(super) delivery_office_id: Option<i64>,
+    pub(super) created_at: DateTime<Utc>,
+    pub(super) updated_at: DateTime<Utc>,
 }
 
 impl TryFrom<RequestRow> for CardRequest {

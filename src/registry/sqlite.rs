@@ -38,6 +38,7 @@ impl SqliteBackend {
     /// here so that `sqlite://data/dargah.db` works on a fresh clone.
     pub fn connect_lazy(url: &str, settings: &DatabaseSettings) -> Result<Self> {
         super::memstatus::off();
+        super::sqlite_malloc::use_global_allocator();
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
