@@ -15,8 +15,13 @@ pub const CLAIM: &str = "UPDATE sms_outbox o SET state = 'submitting', claimed_a
     LIMIT $2 FOR UPDATE SKIP LOCKED) c WHERE o.id = c.id \
     RETURNING o.id, o.recipient, o.sender, o.body, o.priority, o.attempts, o.valid_until, o.created_at";
 /// The database's clock, as its defaults write it (claims compare with those).
-pub const NOW: &str =
-    "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.USZ')";
+/// It opens the claim's transaction, so it also sets the join by key (see
+/// [`BY_KEY`]) for it, in the same round trip: the claim's `UPDATE … FROM`
+/// was a hash join over a scan of the whole outbox too (29.8 against 18.7 ms
+/// for 2,000 rows of a 50,000-row outbox).
+pub const NOW: &str = "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', \
+    'YYYY-MM-DD\"T\"HH24:MI:SS.USZ') FROM (SELECT set_config('enable_hashjoin', 'off', true), \
+    set_config('enable_mergejoin', 'off', true)) AS by_key";
 const PORTED: &str = "SELECT msisdn, carrier FROM sms_number_routes WHERE msisdn = ANY($1::text[])";
 const SUBMITTED: &str = "UPDATE sms_outbox o SET state = 'submitted', carrier = j.c, parts = j.p, \
     error = NULL, claimed_at = NULL, updated_at = $1::timestamptz \
