@@ -16,7 +16,7 @@ use std::str::FromStr;
 
 /// The registry on a PostgreSQL database.
 pub struct PgBackend {
-    pool: PgPool,
+    pub(crate) pool: PgPool,
     /// Wakes this process's dispatcher after an enqueue commits.
     bell: EnqueueBell,
 }
@@ -41,7 +41,7 @@ impl PgBackend {
     /// READ COMMITTED is enough: every write transaction takes its row locks
     /// with UPDATE before it reads, and conditional UPDATEs re-check their
     /// predicate after waiting on a lock.
-    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
     }
 

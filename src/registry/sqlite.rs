@@ -9,6 +9,7 @@ use super::write_turn::{WriteTurns, WriteTx};
 use super::{Backend, Registry, RegistryError, Result, audit, identity, model::*, ranking};
 use crate::config::DatabaseSettings;
 use crate::domain::{AreaCode, IdSerial, Msisdn, NationalId};
+use crate::sms::dispatch::sql::in_flight::InFlight;
 use crate::sms::outbox::{EnqueueBell, NewSms};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{
@@ -20,7 +21,7 @@ use std::time::Duration;
 
 /// The registry on a SQLite file.
 pub struct SqliteBackend {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
     /// The connections reads use; see [`Readers`] for why not the pool.
     readers: Readers,
     /// This process's queue for the write lock; see [`WriteTurns`].
@@ -28,6 +29,8 @@ pub struct SqliteBackend {
     acquire_timeout: Duration,
     /// Wakes this process's dispatcher after an enqueue commits.
     bell: EnqueueBell,
+    /// The dispatcher's claims (in memory on SQLite; see [`InFlight`]).
+    pub(crate) in_flight: InFlight,
 }
 
 impl SqliteBackend {
@@ -51,6 +54,7 @@ impl SqliteBackend {
             std::fs::create_dir_all(dir)
                 .map_err(|e| RegistryError::Database(sqlx::Error::Io(e)))?;
         }
+        let in_flight = InFlight::new(Some(options.get_filename()));
         let readers = Readers::new(
             options.clone(),
             settings.max_connections,
@@ -71,6 +75,7 @@ impl SqliteBackend {
             turns: WriteTurns::default(),
             acquire_timeout: settings.acquire_timeout,
             bell: EnqueueBell::default(),
+            in_flight,
         })
     }
 
@@ -87,7 +92,7 @@ impl SqliteBackend {
     /// [`super::write_turn`]), then `BEGIN IMMEDIATE` takes the file's write
     /// lock up front, so a transaction never fails halfway on a lock
     /// upgrade; other processes' writers are met by the busy timeout.
-    async fn begin_write(&self) -> Result<WriteTx> {
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx> {
         let turn = tokio::time::timeout(self.acquire_timeout, self.turns.wait())
             .await
             .map_err(|_| RegistryError::Database(sqlx::Error::PoolTimedOut))?;

@@ -293,3 +293,22 @@ on_both_backends!(
     claims_take_urgent_messages_first_and_stale_claims_come_back,
     receipts_aggregate_parts_and_unknown_ones_match_nothing,
 );
+
+/// SQLite's claims live in the dispatching process's memory, so a second
+/// gateway on the same file must not dispatch while the first one lives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_gateway_on_one_sqlite_file_claims_nothing_until_the_first_is_gone() {
+    let db = TestDb::sqlite().await;
+    let first = store(&db).await;
+    let second = store(&db).await;
+    let outbox = registry::connect_lazy(&db.settings().database)
+        .unwrap()
+        .outbox;
+    outbox.enqueue(&sms("09121234567", "one")).await.unwrap();
+    outbox.enqueue(&sms("09121234567", "two")).await.unwrap();
+    assert_eq!(first.claim(1).await.unwrap().len(), 1);
+    assert!(second.claim(10).await.unwrap().is_empty());
+    drop(first);
+    // The first one's claim went with it: its row is due again.
+    assert_eq!(second.claim(10).await.unwrap().len(), 2);
+}

@@ -84,6 +84,18 @@ pub enum Fate {
     },
 }
 
+impl Fate {
+    /// The outbox key of the message it is the fate of.
+    pub fn id(&self) -> i64 {
+        match self {
+            Fate::Submitted { id, .. }
+            | Fate::Retry { id, .. }
+            | Fate::Failed { id, .. }
+            | Fate::Expired { id } => *id,
+        }
+    }
+}
+
 /// One receipt to apply: the part it names and what it says.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReceiptUpdate {

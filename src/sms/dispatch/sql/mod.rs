@@ -15,6 +15,7 @@ pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
+pub(crate) mod in_flight;
 pub(crate) mod postgres;
 pub(crate) mod rows;
 pub(crate) mod sqlite;
@@ -84,26 +85,13 @@ macro_rules! sql_dispatch {
         #[async_trait::async_trait]
         impl $crate::sms::dispatch::DispatchStore for $ty {
             async fn requeue_stale(&self, before: DateTime<Utc>) -> Result<u64> {
-                use $crate::sms::dispatch::sql::ts;
                 use $q as q;
-                let done = sqlx::query(q::REQUEUE_STALE)
-                    .bind(ts(Utc::now()))
-                    .bind(ts(before))
-                    .execute(&self.pool)
-                    .await?;
-                Ok(done.rows_affected())
+                q::requeue_stale(self, before).await
             }
 
             async fn claim(&self, limit: u32) -> Result<Vec<$crate::sms::dispatch::Claimed>> {
                 use $q as q;
-                let mut tx = self.begin_write().await?;
-                let (now,): (String,) = sqlx::query_as(q::NOW).fetch_one(&mut *tx).await?;
-                let mut rows: Vec<$crate::sms::dispatch::Claimed> = sqlx::query_as(q::CLAIM)
-                    .bind(now)
-                    .bind(i64::from(limit))
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.commit().await?;
+                let mut rows = q::claim(self, limit).await?;
                 if rows.is_empty() {
                     return Ok(rows);
                 }
@@ -120,14 +108,8 @@ macro_rules! sql_dispatch {
             }
 
             async fn record(&self, fates: &[$crate::sms::dispatch::Fate]) -> Result<()> {
-                use $crate::sms::dispatch::sql::{rows::FateRows, ts};
                 use $q as q;
-                let rows = FateRows::new(fates, ts);
-                let now = ts(Utc::now());
-                let mut tx = self.begin_write().await?;
-                q::record(&mut *tx, &now, &rows).await?;
-                tx.commit().await?;
-                Ok(())
+                q::record_fates(self, fates).await
             }
 
             async fn apply_receipts(

@@ -3,13 +3,17 @@
 //! `UNNEST`: binary binds the server reads without parsing any JSON.
 
 use super::rows::{FateRows, column};
-use crate::sms::dispatch::ReceiptUpdate;
+use super::ts;
+use crate::registry::Result;
+use crate::registry::postgres::PgBackend;
+use crate::sms::dispatch::{Claimed, Fate, ReceiptUpdate};
+use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
-pub const REQUEUE_STALE: &str = "UPDATE sms_outbox SET state = 'queued', claimed_at = NULL, \
+const REQUEUE_STALE: &str = "UPDATE sms_outbox SET state = 'queued', claimed_at = NULL, \
     next_attempt_at = $1::timestamptz, updated_at = $1::timestamptz \
     WHERE state = 'submitting' AND claimed_at < $2::timestamptz";
-pub const CLAIM: &str = "UPDATE sms_outbox o SET state = 'submitting', claimed_at = $1::timestamptz, \
+const CLAIM: &str = "UPDATE sms_outbox o SET state = 'submitting', claimed_at = $1::timestamptz, \
     attempts = o.attempts + 1, updated_at = $1::timestamptz FROM (SELECT id FROM sms_outbox \
     WHERE state = 'queued' AND next_attempt_at <= $1::timestamptz ORDER BY priority, next_attempt_at \
     LIMIT $2 FOR UPDATE SKIP LOCKED) c WHERE o.id = c.id \
@@ -19,7 +23,7 @@ pub const CLAIM: &str = "UPDATE sms_outbox o SET state = 'submitting', claimed_a
 /// [`BY_KEY`]) for it, in the same round trip: the claim's `UPDATE … FROM`
 /// was a hash join over a scan of the whole outbox too (29.8 against 18.7 ms
 /// for 2,000 rows of a 50,000-row outbox).
-pub const NOW: &str = "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', \
+const NOW: &str = "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', \
     'YYYY-MM-DD\"T\"HH24:MI:SS.USZ') FROM (SELECT set_config('enable_hashjoin', 'off', true), \
     set_config('enable_mergejoin', 'off', true)) AS by_key";
 const PORTED: &str = "SELECT msisdn, carrier FROM sms_number_routes WHERE msisdn = ANY($1::text[])";
@@ -53,6 +57,40 @@ pub const DEPTH: &str = "SELECT (SELECT count(*) FROM sms_outbox WHERE state = '
     + (SELECT count(*) FROM sms_outbox WHERE state = 'submitting')";
 pub const SET_ROUTE: &str = "INSERT INTO sms_number_routes (msisdn, carrier) VALUES ($1, $2) \
     ON CONFLICT (msisdn) DO UPDATE SET carrier = excluded.carrier, updated_at = now()";
+
+/// Claims up to `limit` due rows: they become `submitting` with the claim
+/// time, skipping rows other nodes hold.
+pub async fn claim(b: &PgBackend, limit: u32) -> Result<Vec<Claimed>> {
+    let mut tx = b.begin_write().await?;
+    let (now,): (String,) = sqlx::query_as(NOW).fetch_one(&mut *tx).await?;
+    let rows = sqlx::query_as(CLAIM)
+        .bind(now)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// Records `fates` in one transaction.
+pub async fn record_fates(b: &PgBackend, fates: &[Fate]) -> Result<()> {
+    let rows = FateRows::new(fates, ts);
+    let now = ts(Utc::now());
+    let mut tx = b.begin_write().await?;
+    record(&mut tx, &now, &rows).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Queues again the rows claimed before `before` (a dead node's).
+pub async fn requeue_stale(b: &PgBackend, before: DateTime<Utc>) -> Result<u64> {
+    let done = sqlx::query(REQUEUE_STALE)
+        .bind(ts(Utc::now()))
+        .bind(ts(before))
+        .execute(&b.pool)
+        .await?;
+    Ok(done.rows_affected())
+}
 
 /// The ported-number overrides of `numbers`.
 pub async fn ported(pool: &PgPool, numbers: &[&str]) -> sqlx::Result<Vec<(String, String)>> {
