@@ -3,7 +3,8 @@
 //!
 //! N messages are enqueued; then the dispatcher's own statements run as
 //! fast as the database allows, through the same `DispatchStore` the
-//! dispatcher uses: claim a batch (→ `submitting`), record every message as
+//! dispatcher uses: claim a batch (→ `submitting` on PostgreSQL; in memory
+//! on SQLite), record every message as
 //! submitted with one part (→ `submitted`, a `sms_parts` row), and, with
 //! receipts, apply a `DELIVRD` receipt per part and aggregate (→
 //! `delivered`). `in_flight` claim/record loops run at once, as in the

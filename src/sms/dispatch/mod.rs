@@ -1,10 +1,10 @@
 //! The dispatcher: drains the outbox through the SMPP links.
 //!
-//! A loop claims due batches (most urgent first; PostgreSQL `FOR UPDATE SKIP
-//! LOCKED` so several nodes share the work, SQLite's single writer takes
-//! `BEGIN IMMEDIATE`), marks them `submitting` with the claim time, and
-//! hands each batch to a task that routes, encodes and submits it and then
-//! records every fate in one transaction. Up to `in_flight` batches fly at
+//! A loop claims due batches (most urgent first; on PostgreSQL `FOR UPDATE
+//! SKIP LOCKED` marks them `submitting` with the claim time, so several nodes
+//! share the work; on SQLite the claim lives in this process's memory, see
+//! [`sql::in_flight`]), and hands each batch to a task that routes, encodes
+//! and submits it and then records every fate in one transaction. Up to `in_flight` batches fly at
 //! once. A claim older than `lease` is a dead node's: it is queued again,
 //! so a crash loses nothing and duplicates only what was in flight.
 //!
