@@ -96,21 +96,25 @@ impl Fate {
     }
 }
 
-/// One receipt to apply: the part it names and what it says.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// One receipt to apply: the part it names and what it says. Serialised
+/// as the JSON array `[carrier, key, stat, error]` SQLite's statement reads
+/// (see `sql::rows` for why arrays).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceiptUpdate {
     /// Carrier it came from.
-    #[serde(rename = "c")]
     pub carrier: String,
     /// Normalised SMSC id.
-    #[serde(rename = "k")]
     pub key: String,
     /// Canonical stat word (DELIVRD, EXPIRED, UNDELIV, REJECTD, DELETED, ENROUTE, UNKNOWN).
-    #[serde(rename = "s")]
     pub stat: String,
     /// Network error code.
-    #[serde(rename = "e")]
     pub error: Option<String>,
+}
+
+impl serde::Serialize for ReceiptUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (&self.carrier, &self.key, &self.stat, &self.error).serialize(s)
+    }
 }
 
 /// The dispatcher's view of the database.

@@ -2,13 +2,18 @@
 //! writes, sorted by kind of fate and borrowed from the fates: plain
 //! structs, so SQLite gets them serialised straight to JSON text and
 //! PostgreSQL as typed column arrays, with no `serde_json::Value` per row.
+//!
+//! For SQLite each row is a JSON array of its fields in declaration order,
+//! read as `value->>0`, `value->>1`…: SQLite finds an array element faster
+//! than an object member (0.25 against 0.39 µs a field, SQLite 3.51; a
+//! message's submission and receipt read twelve fields under the write lock).
 
 use crate::sms::dispatch::Fate;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// A message every part of which the SMSC accepted.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct SubmittedRow<'a> {
     pub id: i64,
     pub c: &'a str,
@@ -16,7 +21,7 @@ pub(crate) struct SubmittedRow<'a> {
 }
 
 /// One accepted part: outbox id, part number, carrier, SMSC id, its key.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct PartRow<'a> {
     pub o: i64,
     pub n: i64,
@@ -26,7 +31,7 @@ pub(crate) struct PartRow<'a> {
 }
 
 /// A message queued again for `at` (already in the backend's text form).
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct RetryRow<'a> {
     pub id: i64,
     pub at: String,
@@ -34,11 +39,26 @@ pub(crate) struct RetryRow<'a> {
 }
 
 /// A message refused for good.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct FailedRow<'a> {
     pub id: i64,
     pub e: &'a str,
 }
+
+/// Serialises `$ty` as the JSON array of the fields named, in that order.
+macro_rules! json_array {
+    ($ty:ident, $($f:ident),+) => {
+        impl Serialize for $ty<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                ($(&self.$f,)+).serialize(s)
+            }
+        }
+    };
+}
+json_array!(SubmittedRow, id, c, p);
+json_array!(PartRow, o, n, c, m, k);
+json_array!(RetryRow, id, at, e);
+json_array!(FailedRow, id, e);
 
 /// The fates of a batch, one list per statement.
 #[derive(Debug, Default)]
@@ -113,13 +133,16 @@ mod tests {
         let rows = FateRows::new(&fates, |_| String::new());
         assert_eq!(
             serde_json::to_string(&rows.submitted).unwrap(),
-            r#"[{"id":7,"c":"mci","p":2}]"#
+            r#"[[7,"mci",2]]"#
         );
         assert_eq!(
             serde_json::to_string(&rows.parts).unwrap(),
-            r#"[{"o":7,"n":1,"c":"mci","m":"m\"1","k":"k1"},{"o":7,"n":2,"c":"mci","m":"m\"2","k":"k2"}]"#
+            r#"[[7,1,"mci","m\"1","k1"],[7,2,"mci","m\"2","k2"]]"#
         );
-        assert_eq!(rows.failed.len(), 1);
+        assert_eq!(
+            serde_json::to_string(&rows.failed).unwrap(),
+            r#"[[8,"no"]]"#
+        );
         assert_eq!(rows.expired, vec![9]);
     }
 }

@@ -27,24 +27,24 @@ const CLAIMED: &str = "SELECT id, recipient, sender, body, priority, attempts + 
 const PORTED: &str = "SELECT msisdn, carrier FROM sms_number_routes \
     WHERE msisdn IN (SELECT value FROM json_each($1))";
 const SUBMITTED: &str = "UPDATE sms_outbox SET state = 'submitted', carrier = j.c, parts = j.p, \
-    attempts = attempts + 1, error = NULL, claimed_at = NULL, updated_at = $1 FROM (SELECT value->>'id' AS id, \
-    value->>'c' AS c, value->>'p' AS p FROM json_each($2)) AS j WHERE sms_outbox.id = j.id";
+    attempts = attempts + 1, error = NULL, claimed_at = NULL, updated_at = $1 FROM (SELECT value->>0 AS id, \
+    value->>1 AS c, value->>2 AS p FROM json_each($2)) AS j WHERE sms_outbox.id = j.id";
 const PARTS: &str = "INSERT INTO sms_parts (outbox_id, part_no, carrier, smsc_message_id, \
-    smsc_key, submitted_at) SELECT value->>'o', value->>'n', value->>'c', value->>'m', value->>'k', $1 \
+    smsc_key, submitted_at) SELECT value->>0, value->>1, value->>2, value->>3, value->>4, $1 \
     FROM json_each($2) WHERE true ON CONFLICT (outbox_id, part_no) DO UPDATE SET \
     carrier = excluded.carrier, smsc_message_id = excluded.smsc_message_id, smsc_key = excluded.smsc_key, \
     submitted_at = excluded.submitted_at, receipt_state = NULL, receipt_error = NULL, receipt_at = NULL";
 const RETRY: &str = "UPDATE sms_outbox SET state = 'queued', next_attempt_at = j.at, \
-    attempts = attempts + 1, error = j.e, claimed_at = NULL, updated_at = $1 FROM (SELECT value->>'id' AS id, \
-    value->>'at' AS at, value->>'e' AS e FROM json_each($2)) AS j WHERE sms_outbox.id = j.id";
+    attempts = attempts + 1, error = j.e, claimed_at = NULL, updated_at = $1 FROM (SELECT value->>0 AS id, \
+    value->>1 AS at, value->>2 AS e FROM json_each($2)) AS j WHERE sms_outbox.id = j.id";
 const FAILED: &str = "UPDATE sms_outbox SET state = 'failed', error = j.e, claimed_at = NULL, attempts = attempts + 1, \
-    updated_at = $1 FROM (SELECT value->>'id' AS id, value->>'e' AS e FROM json_each($2)) AS j \
+    updated_at = $1 FROM (SELECT value->>0 AS id, value->>1 AS e FROM json_each($2)) AS j \
     WHERE sms_outbox.id = j.id";
 const EXPIRED: &str = "UPDATE sms_outbox SET state = 'expired', claimed_at = NULL, \
     attempts = attempts + 1, updated_at = $1 WHERE id IN (SELECT value FROM json_each($2))";
 const RECEIPTS: &str = "UPDATE sms_parts SET receipt_state = j.s, receipt_error = j.e, \
-    receipt_at = $1 FROM (SELECT value->>'c' AS c, value->>'k' AS k, value->>'s' AS s, \
-    value->>'e' AS e FROM json_each($2)) AS j WHERE sms_parts.carrier = j.c AND sms_parts.smsc_key = j.k \
+    receipt_at = $1 FROM (SELECT value->>0 AS c, value->>1 AS k, value->>2 AS s, \
+    value->>3 AS e FROM json_each($2)) AS j WHERE sms_parts.carrier = j.c AND sms_parts.smsc_key = j.k \
     RETURNING outbox_id, carrier, smsc_key";
 const AGGREGATE: &str = concat!(
     "UPDATE sms_outbox SET updated_at = $1, state = ",
