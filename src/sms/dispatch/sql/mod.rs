@@ -78,8 +78,9 @@ pub(crate) async fn pg_listen(pool: &sqlx::PgPool, wake: Arc<Notify>, cancel: Ca
 }
 
 /// Implements `DispatchStore` for a backend struct with `pool`, `begin_write`
-/// and the outbox's `bell`;
-/// `$q` is the module of statements, `$listen` the LISTEN function.
+/// and the outbox's `bell`; `$q` is the backend's module (its statements,
+/// and its `claim`, `record_fates` and `requeue_stale`, which differ: see
+/// [`in_flight`]), `$listen` the LISTEN function.
 macro_rules! sql_dispatch {
     ($ty:ty, $q:path, $listen:path) => {
         #[async_trait::async_trait]
