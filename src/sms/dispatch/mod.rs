@@ -149,7 +149,7 @@ async fn housekeep(d: &Dispatcher, outage: &mut Outage) {
         Ok(n) => {
             tracing::warn!(
                 messages = n,
-                "queued again the stale claims of a stopped dispatcher"
+                "queued again claims older than the lease (a stopped dispatcher's, or a batch whose record kept failing)"
             );
             d.metrics.requeued_stale.increment(n);
         }
