@@ -13,7 +13,14 @@
 //! measured: `dargah_sqlite_write_wait_seconds` (waiting for a turn) and
 //! `dargah_sqlite_write_held_seconds` (from the turn to the commit). The
 //! rate of the held sum is the lock's busy share: near 1, writers queue.
+//!
+//! A turn is held across every round trip to the connection's thread, and
+//! sqlx hands each answer back only when the waiting task is polled again:
+//! under load a bare `BEGIN IMMEDIATE` held the lock 1.6 ms on average
+//! (BENCHMARKS.md, run 10). So the hottest writers send their whole
+//! transaction as one statement text ([`OneTrip`]).
 
+use sqlx::pool::PoolConnection;
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
@@ -91,6 +98,48 @@ impl DerefMut for WriteTx {
     }
 }
 
+/// A turn and a pooled connection for one statement text that carries its
+/// own transaction (`BEGIN IMMEDIATE; …; COMMIT`), sent to the connection's
+/// thread in one round trip instead of one per statement plus two.
+///
+/// Until [`OneTrip::done`], the transaction may be open on the connection:
+/// the text failed halfway, or the future was dropped mid-trip. The
+/// connection is then closed instead of pooled, and closing rolls it back.
+pub struct OneTrip {
+    conn: PoolConnection<Sqlite>,
+    done: bool,
+    _turn: Turn,
+}
+
+impl OneTrip {
+    /// Wraps a connection taken during `turn`.
+    pub fn new(conn: PoolConnection<Sqlite>, turn: Turn) -> Self {
+        OneTrip {
+            conn,
+            done: false,
+            _turn: turn,
+        }
+    }
+
+    /// The connection to send the text on.
+    pub fn conn(&mut self) -> &mut SqliteConnection {
+        &mut self.conn
+    }
+
+    /// The text ran to its `COMMIT`: the connection goes back to the pool.
+    pub fn done(mut self) {
+        self.done = true;
+    }
+}
+
+impl Drop for OneTrip {
+    fn drop(&mut self) {
+        if !self.done {
+            self.conn.close_on_drop();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +158,49 @@ mod tests {
             .await
             .expect("woken once the first turn ends")
             .unwrap();
+    }
+
+    async fn pool_of_one(dir: &std::path::Path) -> sqlx::SqlitePool {
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(dir.join("t.db"))
+            .create_if_missing(true);
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool
+    }
+
+    #[tokio::test]
+    async fn a_one_trip_text_that_fails_halfway_leaves_no_transaction_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = pool_of_one(dir.path()).await;
+        let turns = WriteTurns::default();
+        let mut write = OneTrip::new(pool.acquire().await.unwrap(), turns.wait().await);
+        let failed = sqlx::query(
+            "BEGIN IMMEDIATE; INSERT INTO t VALUES (1); INSERT INTO missing VALUES (2); COMMIT",
+        )
+        .execute(write.conn())
+        .await;
+        assert!(failed.is_err());
+        drop(write);
+        // The pool's only connection: were the failed one pooled again, its
+        // open transaction would see its own insert and refuse a BEGIN.
+        let mut write = OneTrip::new(pool.acquire().await.unwrap(), turns.wait().await);
+        sqlx::query("BEGIN IMMEDIATE; INSERT INTO t VALUES (3); COMMIT")
+            .execute(write.conn())
+            .await
+            .unwrap();
+        write.done();
+        let rows: Vec<(i64,)> = sqlx::query_as("SELECT x FROM t")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, vec![(3,)]);
     }
 }

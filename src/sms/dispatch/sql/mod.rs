@@ -79,8 +79,9 @@ pub(crate) async fn pg_listen(pool: &sqlx::PgPool, wake: Arc<Notify>, cancel: Ca
 
 /// Implements `DispatchStore` for a backend struct with `pool`, `begin_write`
 /// and the outbox's `bell`; `$q` is the backend's module (its statements,
-/// and its `claim`, `record_fates` and `requeue_stale`, which differ: see
-/// [`in_flight`]), `$listen` the LISTEN function.
+/// and its `claim`, `record_fates`, `apply_receipts` and `requeue_stale`,
+/// which differ: see [`in_flight`] and [`sqlite`]), `$listen` the LISTEN
+/// function.
 macro_rules! sql_dispatch {
     ($ty:ty, $q:path, $listen:path) => {
         #[async_trait::async_trait]
@@ -117,19 +118,8 @@ macro_rules! sql_dispatch {
                 &self,
                 receipts: &[$crate::sms::dispatch::ReceiptUpdate],
             ) -> Result<Vec<(String, String)>> {
-                use $crate::sms::dispatch::sql::ts;
                 use $q as q;
-                let now = ts(Utc::now());
-                let mut tx = self.begin_write().await?;
-                let matched = q::receipts(&mut *tx, &now, receipts).await?;
-                let mut ids: Vec<i64> = matched.iter().map(|m| m.0).collect();
-                ids.sort_unstable();
-                ids.dedup();
-                if !ids.is_empty() {
-                    q::aggregate(&mut *tx, &now, &ids).await?;
-                }
-                tx.commit().await?;
-                Ok(matched.into_iter().map(|(_, c, k)| (c, k)).collect())
+                q::apply_receipts(self, receipts).await
             }
 
             async fn queue_depth(&self) -> Result<i64> {

@@ -82,6 +82,25 @@ pub async fn record_fates(b: &PgBackend, fates: &[Fate]) -> Result<()> {
     Ok(())
 }
 
+/// Applies `receipts` to their parts, then sets their messages' states, in
+/// one transaction; returns the (carrier, key) of each part matched.
+pub async fn apply_receipts(
+    b: &PgBackend,
+    receipts: &[ReceiptUpdate],
+) -> Result<Vec<(String, String)>> {
+    let now = ts(Utc::now());
+    let mut tx = b.begin_write().await?;
+    let matched = self::receipts(&mut tx, &now, receipts).await?;
+    let mut ids: Vec<i64> = matched.iter().map(|m| m.0).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if !ids.is_empty() {
+        aggregate(&mut tx, &now, &ids).await?;
+    }
+    tx.commit().await?;
+    Ok(matched.into_iter().map(|(_, c, k)| (c, k)).collect())
+}
+
 /// Queues again the rows claimed before `before` (a dead node's).
 pub async fn requeue_stale(b: &PgBackend, before: DateTime<Utc>) -> Result<u64> {
     let done = sqlx::query(REQUEUE_STALE)
@@ -107,7 +126,7 @@ const BY_KEY: &str = "SELECT set_config('enable_hashjoin', 'off', true), \
     set_config('enable_mergejoin', 'off', true)";
 
 /// Writes every kind of fate in `rows`, one statement per non-empty kind.
-pub async fn record(c: &mut PgConnection, now: &str, rows: &FateRows<'_>) -> sqlx::Result<()> {
+async fn record(c: &mut PgConnection, now: &str, rows: &FateRows<'_>) -> sqlx::Result<()> {
     sqlx::query(BY_KEY).execute(&mut *c).await?;
     let r = &rows.submitted;
     if !r.is_empty() {
@@ -166,7 +185,7 @@ async fn record_unsent(c: &mut PgConnection, now: &str, rows: &FateRows<'_>) -> 
 }
 
 /// Applies `receipts` to their parts; returns (outbox id, carrier, key) of each match.
-pub async fn receipts(
+async fn receipts(
     c: &mut PgConnection,
     now: &str,
     receipts: &[ReceiptUpdate],
@@ -192,7 +211,7 @@ pub async fn receipts(
 }
 
 /// Sets the state of the messages `ids` from their parts' receipts.
-pub async fn aggregate(c: &mut PgConnection, now: &str, ids: &[i64]) -> sqlx::Result<()> {
+async fn aggregate(c: &mut PgConnection, now: &str, ids: &[i64]) -> sqlx::Result<()> {
     sqlx::query(AGGREGATE)
         .bind(now)
         .bind(ids)

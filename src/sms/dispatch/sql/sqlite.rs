@@ -10,7 +10,7 @@ use crate::registry::sqlite::SqliteBackend;
 use crate::sms::dispatch::store::json_text;
 use crate::sms::dispatch::{Claimed, Fate, ReceiptUpdate};
 use chrono::{DateTime, Utc};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqlitePool;
 
 const REQUEUE_STALE: &str = "UPDATE sms_outbox SET state = 'queued', claimed_at = NULL, \
     next_attempt_at = $1, updated_at = $1 WHERE state = 'submitting' AND claimed_at < $2";
@@ -26,30 +26,42 @@ const CLAIMED: &str = "SELECT id, recipient, sender, body, priority, attempts + 
     AND state = 'queued' AND next_attempt_at <= $1";
 const PORTED: &str = "SELECT msisdn, carrier FROM sms_number_routes \
     WHERE msisdn IN (SELECT value FROM json_each($1))";
-const SUBMITTED: &str = "UPDATE sms_outbox SET state = 'submitted', carrier = j.c, parts = j.p, \
-    attempts = attempts + 1, error = NULL, claimed_at = NULL, updated_at = $1 FROM (SELECT value->>0 AS id, \
-    value->>1 AS c, value->>2 AS p FROM json_each($2)) AS j WHERE sms_outbox.id = j.id";
-const PARTS: &str = "INSERT INTO sms_parts (outbox_id, part_no, carrier, smsc_message_id, \
+/// A batch of fates, written as one text in one round trip (see
+/// [`OneTrip`](crate::registry::write_turn::OneTrip)): `$1` the instant,
+/// then one JSON array of rows per kind, `'[]'` when a kind has none (an
+/// empty `json_each` costs a statement a few microseconds).
+const RECORD: &str = "BEGIN IMMEDIATE; \
+    UPDATE sms_outbox SET state = 'submitted', carrier = j.c, parts = j.p, \
+    attempts = attempts + 1, error = NULL, updated_at = $1 FROM (SELECT value->>0 AS id, \
+    value->>1 AS c, value->>2 AS p FROM json_each($2)) AS j WHERE sms_outbox.id = j.id; \
+    INSERT INTO sms_parts (outbox_id, part_no, carrier, smsc_message_id, \
     smsc_key, submitted_at) SELECT value->>0, value->>1, value->>2, value->>3, value->>4, $1 \
-    FROM json_each($2) WHERE true ON CONFLICT (outbox_id, part_no) DO UPDATE SET \
+    FROM json_each($3) WHERE true ON CONFLICT (outbox_id, part_no) DO UPDATE SET \
     carrier = excluded.carrier, smsc_message_id = excluded.smsc_message_id, smsc_key = excluded.smsc_key, \
-    submitted_at = excluded.submitted_at, receipt_state = NULL, receipt_error = NULL, receipt_at = NULL";
-const RETRY: &str = "UPDATE sms_outbox SET state = 'queued', next_attempt_at = j.at, \
-    attempts = attempts + 1, error = j.e, claimed_at = NULL, updated_at = $1 FROM (SELECT value->>0 AS id, \
-    value->>1 AS at, value->>2 AS e FROM json_each($2)) AS j WHERE sms_outbox.id = j.id";
-const FAILED: &str = "UPDATE sms_outbox SET state = 'failed', error = j.e, claimed_at = NULL, attempts = attempts + 1, \
-    updated_at = $1 FROM (SELECT value->>0 AS id, value->>1 AS e FROM json_each($2)) AS j \
-    WHERE sms_outbox.id = j.id";
-const EXPIRED: &str = "UPDATE sms_outbox SET state = 'expired', claimed_at = NULL, \
-    attempts = attempts + 1, updated_at = $1 WHERE id IN (SELECT value FROM json_each($2))";
-const RECEIPTS: &str = "UPDATE sms_parts SET receipt_state = j.s, receipt_error = j.e, \
+    submitted_at = excluded.submitted_at, receipt_state = NULL, receipt_error = NULL, receipt_at = NULL; \
+    UPDATE sms_outbox SET state = 'queued', next_attempt_at = j.at, \
+    attempts = attempts + 1, error = j.e, updated_at = $1 FROM (SELECT value->>0 AS id, \
+    value->>1 AS at, value->>2 AS e FROM json_each($4)) AS j WHERE sms_outbox.id = j.id; \
+    UPDATE sms_outbox SET state = 'failed', error = j.e, attempts = attempts + 1, \
+    updated_at = $1 FROM (SELECT value->>0 AS id, value->>1 AS e FROM json_each($5)) AS j \
+    WHERE sms_outbox.id = j.id; \
+    UPDATE sms_outbox SET state = 'expired', attempts = attempts + 1, updated_at = $1 \
+    WHERE id IN (SELECT value FROM json_each($6)); \
+    COMMIT";
+/// A batch of receipts, as one text in one round trip: the parts they
+/// match (returned: carrier, key), then those parts' messages'
+/// states, found again through the same `(carrier, smsc_key)` index.
+const RECEIPTS: &str = concat!(
+    "BEGIN IMMEDIATE; \
+    UPDATE sms_parts SET receipt_state = j.s, receipt_error = j.e, \
     receipt_at = $1 FROM (SELECT value->>0 AS c, value->>1 AS k, value->>2 AS s, \
     value->>3 AS e FROM json_each($2)) AS j WHERE sms_parts.carrier = j.c AND sms_parts.smsc_key = j.k \
-    RETURNING outbox_id, carrier, smsc_key";
-const AGGREGATE: &str = concat!(
-    "UPDATE sms_outbox SET updated_at = $1, state = ",
+    RETURNING carrier, smsc_key; \
+    UPDATE sms_outbox SET updated_at = $1, state = ",
     super::aggregate_state!(),
-    " WHERE id IN (SELECT value FROM json_each($2)) AND state = 'submitted'"
+    " WHERE id IN (SELECT p.outbox_id FROM (SELECT value->>0 AS c, value->>1 AS k FROM json_each($2)) AS j \
+    JOIN sms_parts p ON p.carrier = j.c AND p.smsc_key = j.k) AND state = 'submitted'; \
+    COMMIT"
 );
 /// Two counts, so that each is answered from its partial index.
 pub const DEPTH: &str = "SELECT (SELECT count(*) FROM sms_outbox WHERE state = 'queued') \
@@ -65,7 +77,8 @@ pub async fn claim(b: &SqliteBackend, limit: u32) -> Result<Vec<Claimed>> {
     if !b.in_flight.dispatcher_lock() {
         return Ok(Vec::new());
     }
-    let now = ts(Utc::now());
+    let at = Utc::now();
+    let now = ts(at);
     let ask = i64::from(limit) + b.in_flight.claimed() as i64;
     let due: Vec<(i64,)> = sqlx::query_as(DUE)
         .bind(&now)
@@ -73,7 +86,7 @@ pub async fn claim(b: &SqliteBackend, limit: u32) -> Result<Vec<Claimed>> {
         .fetch_all(&b.pool)
         .await?;
     let due: Vec<i64> = due.into_iter().map(|(id,)| id).collect();
-    let taken = b.in_flight.take(&due, limit as usize, Utc::now());
+    let taken = b.in_flight.take(&due, limit as usize, at);
     if taken.is_empty() {
         return Ok(Vec::new());
     }
@@ -100,12 +113,35 @@ pub async fn claim(b: &SqliteBackend, limit: u32) -> Result<Vec<Claimed>> {
 /// Records `fates` in one transaction, then forgets their claims.
 pub async fn record_fates(b: &SqliteBackend, fates: &[Fate]) -> Result<()> {
     let rows = FateRows::new(fates, ts);
-    let now = ts(Utc::now());
-    let mut tx = b.begin_write().await?;
-    record(&mut tx, &now, &rows).await?;
-    tx.commit().await?;
+    let mut write = b.one_trip().await?;
+    sqlx::query(RECORD)
+        .bind(ts(Utc::now()))
+        .bind(json_text(&rows.submitted))
+        .bind(json_text(&rows.parts))
+        .bind(json_text(&rows.retry))
+        .bind(json_text(&rows.failed))
+        .bind(json_text(&rows.expired))
+        .execute(write.conn())
+        .await?;
+    write.done();
     b.in_flight.release(fates.iter().map(Fate::id));
     Ok(())
+}
+
+/// Applies `receipts` to their parts and sets their messages' states, in
+/// one transaction; returns the (carrier, key) of each part matched.
+pub async fn apply_receipts(
+    b: &SqliteBackend,
+    receipts: &[ReceiptUpdate],
+) -> Result<Vec<(String, String)>> {
+    let mut write = b.one_trip().await?;
+    let matched: Vec<(String, String)> = sqlx::query_as(RECEIPTS)
+        .bind(ts(Utc::now()))
+        .bind(json_text(&receipts))
+        .fetch_all(write.conn())
+        .await?;
+    write.done();
+    Ok(matched)
 }
 
 /// Forgets this process's claims older than `before` and queues again the
@@ -127,52 +163,4 @@ pub async fn ported(pool: &SqlitePool, numbers: &[&str]) -> sqlx::Result<Vec<(St
         .bind(json_text(&numbers))
         .fetch_all(pool)
         .await
-}
-
-/// Writes every kind of fate in `rows`, one statement per non-empty kind.
-pub async fn record(c: &mut SqliteConnection, now: &str, rows: &FateRows<'_>) -> sqlx::Result<()> {
-    let statements = [
-        (
-            SUBMITTED,
-            rows.submitted.is_empty(),
-            json_text(&rows.submitted),
-        ),
-        (PARTS, rows.parts.is_empty(), json_text(&rows.parts)),
-        (RETRY, rows.retry.is_empty(), json_text(&rows.retry)),
-        (FAILED, rows.failed.is_empty(), json_text(&rows.failed)),
-        (EXPIRED, rows.expired.is_empty(), json_text(&rows.expired)),
-    ];
-    for (sql, empty, json) in statements {
-        if !empty {
-            sqlx::query(sql)
-                .bind(now)
-                .bind(json)
-                .execute(&mut *c)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
-/// Applies `receipts` to their parts; returns (outbox id, carrier, key) of each match.
-pub async fn receipts(
-    c: &mut SqliteConnection,
-    now: &str,
-    receipts: &[ReceiptUpdate],
-) -> sqlx::Result<Vec<(i64, String, String)>> {
-    sqlx::query_as(RECEIPTS)
-        .bind(now)
-        .bind(json_text(&receipts))
-        .fetch_all(c)
-        .await
-}
-
-/// Sets the state of the messages `ids` from their parts' receipts.
-pub async fn aggregate(c: &mut SqliteConnection, now: &str, ids: &[i64]) -> sqlx::Result<()> {
-    sqlx::query(AGGREGATE)
-        .bind(now)
-        .bind(json_text(&ids))
-        .execute(c)
-        .await?;
-    Ok(())
 }
