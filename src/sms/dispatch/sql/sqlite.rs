@@ -113,16 +113,16 @@ pub async fn claim(b: &SqliteBackend, limit: u32) -> Result<Vec<Claimed>> {
 /// Records `fates` in one transaction, then forgets their claims.
 pub async fn record_fates(b: &SqliteBackend, fates: &[Fate]) -> Result<()> {
     let rows = FateRows::new(fates, ts);
-    let mut write = b.one_trip().await?;
-    sqlx::query(RECORD)
+    // Serialised before the turn: 2,000 rows of JSON is work the lock need not wait for.
+    let query = sqlx::query(RECORD)
         .bind(ts(Utc::now()))
         .bind(json_text(&rows.submitted))
         .bind(json_text(&rows.parts))
         .bind(json_text(&rows.retry))
         .bind(json_text(&rows.failed))
-        .bind(json_text(&rows.expired))
-        .execute(write.conn())
-        .await?;
+        .bind(json_text(&rows.expired));
+    let mut write = b.one_trip().await?;
+    query.execute(write.conn()).await?;
     write.done();
     b.in_flight.release(fates.iter().map(Fate::id));
     Ok(())
@@ -134,12 +134,11 @@ pub async fn apply_receipts(
     b: &SqliteBackend,
     receipts: &[ReceiptUpdate],
 ) -> Result<Vec<(String, String)>> {
-    let mut write = b.one_trip().await?;
-    let matched: Vec<(String, String)> = sqlx::query_as(RECEIPTS)
+    let query = sqlx::query_as(RECEIPTS)
         .bind(ts(Utc::now()))
-        .bind(json_text(&receipts))
-        .fetch_all(write.conn())
-        .await?;
+        .bind(json_text(&receipts));
+    let mut write = b.one_trip().await?;
+    let matched: Vec<(String, String)> = query.fetch_all(write.conn()).await?;
     write.done();
     Ok(matched)
 }
