@@ -77,8 +77,8 @@ pub(crate) async fn pg_listen(pool: &sqlx::PgPool, wake: Arc<Notify>, cancel: Ca
     }
 }
 
-/// Implements `DispatchStore` for a backend struct with `pool`, `begin_write`
-/// and the outbox's `bell`; `$q` is the backend's module (its statements,
+/// Implements `DispatchStore` for a backend struct with `pool` and the
+/// outbox's `bell`; `$q` is the backend's module (its statements,
 /// and its `claim`, `record_fates`, `apply_receipts` and `requeue_stale`,
 /// which differ: see [`in_flight`] and [`sqlite`]), `$listen` the LISTEN
 /// function.

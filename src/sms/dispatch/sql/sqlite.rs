@@ -1,6 +1,8 @@
-//! SQLite statements. Bulk rows travel as one JSON text per statement, read with
+//! SQLite statements. Bulk rows travel as one JSON text per kind, read with
 //! `json_each`: one statement per kind per batch, parsed inside SQLite,
-//! instead of a round trip to sqlx's worker thread per row. Claims live in
+//! instead of a round trip to sqlx's worker thread per row. A batch's
+//! writes go as one text with its own transaction, one round trip in all
+//! (see [`OneTrip`](crate::registry::write_turn::OneTrip)). Claims live in
 //! memory ([`super::in_flight`]), so claiming takes no write lock.
 
 use super::rows::FateRows;
